@@ -1,0 +1,25 @@
+"""Shared fixtures: every test gets its own config and data folders, never the writer's."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shared_models_dir(tmp_path_factory):
+    """Assemble bundled models once per test session, not once per test."""
+    path = tmp_path_factory.mktemp("inkling-models")
+    os.environ["INKLING_MODELS_DIR"] = str(path)
+    yield path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    base = tmp_path_factory.mktemp("inkling-home")
+    monkeypatch.setenv("INKLING_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("INKLING_DATA_DIR", str(base / "data"))
+    yield base
