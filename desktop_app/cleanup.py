@@ -1,0 +1,207 @@
+"""Strip what a chat model wraps around its answer, so only the rewritten text is proposed.
+
+Small chat models say "Here's the corrected version:", echo our `<text>` delimiters, put the whole
+answer in quotes or a code fence, and add "Note: I changed …" at the end. `clean_output` removes
+those, but never something the original itself has (a document that starts with "Sure," keeps it),
+and gives the result the original's leading and trailing whitespace so it drops into place.
+`clean_partial` does the same for a reply still streaming: it holds back a first line that may
+turn out to be a preamble, instead of flashing it in the review panel.
+"""
+
+from __future__ import annotations
+
+import re
+
+_TAG_OPEN = re.compile(r"<\s*text\s*>", re.IGNORECASE)
+_TAG_CLOSE = re.compile(r"<\s*/\s*text\s*>", re.IGNORECASE)
+_FENCE = re.compile(r"^```[^\n]*\n(.*?)(?:\n```.*)?$", re.DOTALL)
+
+_INTERJECTION = r"(?:sure|certainly|of course|okay|ok|absolutely|great|alright|no problem|gladly)"
+# A whole first line that only introduces the answer: it ends with a colon and talks about the
+# text, or it is a bare "Sure!".
+_PREAMBLE_LINE = re.compile(
+    rf"""^(?:{_INTERJECTION}\b[^\n]{{0,80}}:|
+        (?:{_INTERJECTION}[!.,]?\s*)?(?:here|below|this|the|my|i|i've|i\ have|your)\b[^\n]{{0,100}}
+        \b(?:text|version|rewrite|rewritten|revision|revised|correct(?:ed|ion)s?|edit(?:ed)?|
+        summary|summari[sz]ed|paragraph|continuation|result|output|sentence|draft|passage)\b
+        [^\n]{{0,40}}:|
+        (?:corrected|revised|rewritten|edited|improved|updated|new|formal|friendly|concise|
+        friendlier|more\ \w+|final)\s+(?:text|version|paragraph|draft)\s*:|
+        (?:summary|answer|output|result|text|rewrite|revision|continuation)\s*:|
+        {_INTERJECTION}[!.]?|
+        (?:here\ (?:it\ is|you\ go)|here's\ (?:it|my\ attempt))[!.:]?)\s*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# The same kind of introduction on the answer's own line ("Here is the summary: The report …").
+_PREAMBLE_INLINE = re.compile(
+    rf"^(?:{_INTERJECTION}[!.,]?\s*)?(?:here(?:'s|\s+is|\s+are)|below\s+is)\b[^:\n]{{0,100}}:[ \t]+",
+    re.IGNORECASE,
+)
+# A closing remark that starts its own line after the answer.
+_TRAILER = re.compile(
+    r"""^[ \t>*_(\[-]*(?:notes?\b|explanation\b|changes(?:\s+made)?\s*:|corrections?\s*:|
+        i(?:'ve|\s+have)?\s+(?:made|changed|corrected|fixed|removed|replaced|rewrote|rephrased|
+        kept|added|also)\b|in\s+this\s+(?:revised|rewritten|corrected|edited|new)\b|
+        this\s+(?:revised|rewritten|corrected|edited|new)\s+(?:version|text)\b|
+        the\s+(?:changes|corrections)\s+(?:i|made|include)\b|
+        let\s+me\s+know\b|i\s+hope\s+this\b|hope\s+this\s+helps\b|feel\s+free\b|
+        key\s+changes\b)""",
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+_QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
+_MARKUP = re.compile(r"^[*#_>\s]+|[*_\s]+$")
+# Prefixes of a preamble still being typed out, held back in partial output.
+_HOLD_PREFIX = re.compile(
+    rf"^(?:{_INTERJECTION}|here|below|the|this|my|i\b|corrected|revised|rewritten|edited|"
+    r"improved|summary|answer|output|result|<|`|\*|#)",
+    re.IGNORECASE,
+)
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
+
+
+def _plain(line: str) -> str:
+    """A line without markdown emphasis or heading marks, for matching."""
+    return _MARKUP.sub("", line)
+
+
+def _starts_like(original: str, line: str) -> bool:
+    """True if the original itself begins with `line`, so it is content, not chatter."""
+    probe = _plain(line).lower()[:24]
+    return bool(probe) and _plain(original.strip()).lower().startswith(probe)
+
+
+def _strip_wrappers(text: str) -> str:
+    """Remove echoed `<text>` delimiters and a code fence around the answer."""
+    close = _TAG_CLOSE.search(text)
+    if close and text[: close.start()].strip():
+        text = text[: close.start()]
+    opened = list(_TAG_OPEN.finditer(text))
+    if opened:
+        text = text[opened[-1].end() :]
+    text = _TAG_CLOSE.sub("", text).strip()
+    fence = text.find("```")
+    if fence != -1:
+        match = _FENCE.match(text[fence:])
+        if match and match.group(1).strip():
+            before = text[:fence].strip()
+            # Keep the fence content only if what precedes it is chatter (or nothing).
+            if not before or _PREAMBLE_LINE.match(_plain(before)) or before.endswith(":"):
+                text = match.group(1).strip()
+    return text
+
+
+def _strip_preamble(text: str, original: str) -> str:
+    for _ in range(3):
+        line = _first_line(text)
+        if _starts_like(original, line):
+            break
+        if _PREAMBLE_LINE.match(_plain(line)):
+            text = text[len(line) :].lstrip()
+            continue
+        inline = _PREAMBLE_INLINE.match(text)
+        if inline and not _starts_like(original, text[: inline.end()]):
+            text = text[inline.end() :]
+            continue
+        break
+    return text
+
+
+def _strip_trailer(text: str, original: str) -> str:
+    for match in _TRAILER.finditer(text):
+        if match.start() == 0:
+            continue  # the whole reply would go; that is an answer, however odd
+        line = _first_line(text[match.start() :])
+        if _TRAILER.search(original) and _plain(line)[:12].lower() in original.lower():
+            continue  # the original has the same kind of line: it is content
+        return text[: match.start()].rstrip()
+    return text
+
+
+def _strip_quotes(text: str, original: str, final: bool) -> str:
+    if not text or text[0] not in _QUOTES or original.lstrip()[:1] in _QUOTES:
+        return text
+    closing = _QUOTES[text[0]]
+    if final:
+        if len(text) >= 2 and text[-1] == closing and closing not in text[1:-1]:
+            return text[1:-1].strip()
+        return text
+    # Streaming: the closing quote has not arrived yet; drop the opening one if it is alone.
+    return text[1:] if closing not in text[1:] else text
+
+
+def _restore_spacing(text: str, original: str, final: bool) -> str:
+    stripped = original.strip()
+    if not stripped:
+        return text
+    lead = original[: len(original) - len(original.lstrip())]
+    trail = original[len(original.rstrip()) :] if final else ""
+    return lead + text.strip() + trail
+
+
+def clean_output(reply: str, original: str) -> str:
+    """Return the model's `reply` without chatter, spaced like `original`.
+
+    An empty string means the reply held no answer at all.
+    """
+    text = _strip_wrappers(reply.replace("\r\n", "\n").strip())
+    text = _strip_preamble(text, original)
+    text = _strip_trailer(text, original)
+    text = _strip_quotes(text.strip(), original, final=True)
+    if not text.strip():
+        return ""
+    return _restore_spacing(text, original, final=True)
+
+
+def clean_partial(reply: str, original: str) -> str:
+    """Clean a reply that is still streaming, holding back what may still turn into chatter."""
+    text = reply.replace("\r\n", "\n").lstrip()
+    # While the first line is incomplete, one that may be an introduction waits for the rest.
+    if (
+        "\n" not in text
+        and not _TAG_CLOSE.search(text)
+        and _HOLD_PREFIX.match(text)
+        and not _starts_like(original, text)
+        and len(text) < 160
+    ):
+        return ""
+    text = _strip_wrappers(text)
+    text = _strip_preamble(text, original)
+    text = _strip_trailer(text, original)
+    # A new last line that may be the start of a trailer ("Not", "I made") is held back too.
+    head, _, last = text.rpartition("\n")
+    if head.strip() and _may_start_trailer(last):
+        text = head
+    text = _strip_quotes(text.strip(), original, final=False)
+    if not text.strip():
+        return ""
+    return _restore_spacing(text, original, final=False)
+
+
+_TRAILER_STARTS = (
+    "note",
+    "explanation",
+    "changes",
+    "corrections",
+    "i ",
+    "i'",
+    "in this",
+    "this ",
+    "the changes",
+    "the corrections",
+    "let me",
+    "hope",
+    "i hope",
+    "feel free",
+    "key changes",
+)
+
+
+def _may_start_trailer(line: str) -> bool:
+    """True if an unfinished last line could still become a closing remark."""
+    probe = _plain(line).lower()
+    if not probe or len(probe) > 30:
+        return False
+    return any(word.startswith(probe) or probe.startswith(word) for word in _TRAILER_STARTS)
