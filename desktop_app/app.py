@@ -1,0 +1,122 @@
+"""Start-up: logging, the Qt application with a qasync event loop, the crash hook, the window.
+
+This is the one module of `desktop_app` (with the benchmarks) that reaches into `ui/`: it
+assembles the window around the logic objects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+import sys
+import traceback
+from types import TracebackType
+
+from desktop_app import paths
+
+log = logging.getLogger(__name__)
+
+APP_DISPLAY_NAME = "Inkling"
+_LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
+
+
+def setup_logging(level: int = logging.INFO) -> str:
+    """Log to a rotating file under the log folder; return its path."""
+    path = paths.log_dir() / "inkling.log"
+    root = logging.getLogger()
+    if not any(getattr(h, "_inkling", False) for h in root.handlers):
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+        )
+        handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+        handler._inkling = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(level)
+    return str(path)
+
+
+def create_application(argv: list[str] | None = None):
+    """Return the QApplication (creating it once), with name and icon set."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.icons import app_icon
+
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    app.setApplicationName("inkling")
+    app.setApplicationDisplayName(APP_DISPLAY_NAME)
+    app.setOrganizationName("inkling")
+    app.setWindowIcon(app_icon())
+    return app
+
+
+class CrashHandler:
+    """Show uncaught exceptions in a dialog, log them, and keep the writer's text safe.
+
+    Before anything else the handler asks every open window to snapshot its text for recovery,
+    so even an error that leaves the app unusable does not take the document with it.
+    """
+
+    def __init__(self) -> None:
+        self.windows: list = []
+        self._showing = False
+
+    def __call__(
+        self, kind: type[BaseException], value: BaseException, tb: TracebackType | None
+    ) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        log.error("Uncaught exception", exc_info=(kind, value, tb))
+        for window in list(self.windows):
+            try:
+                window.emergency_snapshot()
+            except Exception:  # noqa: BLE001 - the hook must never raise
+                log.exception("Emergency snapshot failed")
+        if self._showing:
+            return
+        self._showing = True
+        try:
+            from PySide6.QtWidgets import QMessageBox
+
+            box = QMessageBox(
+                QMessageBox.Icon.Critical,
+                "Inkling hit an unexpected error",
+                f"{kind.__name__}: {value}\n\nYour document is still open and a recovery "
+                "copy was saved. Save your work, and please report this error.",
+            )
+            box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
+            box.exec()
+        finally:
+            self._showing = False
+
+
+def run_gui(file: str | None = None) -> int:
+    """Open the editor window (with FILE, if given) and run until it closes."""
+    import qasync
+
+    log_path = setup_logging()
+    log.info("Inkling starting; log at %s", log_path)
+    app = create_application()
+    hook = CrashHandler()
+    sys.excepthook = hook
+
+    from desktop_app.settings import load_settings
+    from ui.main_window import MainWindow
+
+    window = MainWindow(load_settings())
+    hook.windows.append(window)
+    window.start_services()
+    if file:
+        window.open_or_create(file)
+    window.show()
+
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with loop:
+        loop.run_until_complete(closed.wait())
+    window.shutdown()
+    log.info("Inkling closed")
+    return 0

@@ -1,0 +1,415 @@
+"""The main window: menus, the editor, the status bar, and the file life cycle.
+
+Opening and saving run off the GUI thread (`FileLoader`, `AsyncSaver`); every question that
+could lose text (New, Open, Quit with unsaved changes) asks Save / Discard / Cancel, and a Save
+that fails keeps the document open and unsaved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop_app.file_loader import FileLoader
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+
+from desktop_app.document import AsyncSaver, DocumentFile, count_words
+from desktop_app.settings import Settings, save_settings
+from desktop_app.storage import FileFormat, LoadedText
+from ui.editor import Editor
+from ui.find_dialog import FindReplaceDialog
+from ui.icons import app_icon
+from ui.status_bar import EditorStatusBar
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = "Text files (*.txt *.md *.markdown *.text);;All files (*)"
+COUNT_DELAY_MS = 300  # recount words after typing pauses this long
+
+
+class MainWindow(QMainWindow):
+    """One document in an editor, with File, Edit, View and Help menus."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.file = DocumentFile()
+        self.setWindowIcon(app_icon())
+        self.editor = Editor(self)
+        self.setCentralWidget(self.editor)
+        self.status = EditorStatusBar(self)
+        self.setStatusBar(self.status)
+        self.find_dialog = FindReplaceDialog(self.editor, self)
+        self.find_dialog.message.connect(lambda text: self.status.showMessage(text, 4000))
+
+        self.loader = FileLoader(self)
+        self.loader.loaded.connect(self._on_loaded)
+        self.loader.failed.connect(self._on_load_failed)
+        self._load_request: int | None = None
+        self._load_path: Path | None = None
+        self.saver = AsyncSaver(self)
+        self.saver.saved.connect(self._on_saved)
+        self.saver.failed.connect(self._on_save_failed)
+        self._pending_save: tuple[int, int, Path] | None = None  # token, revision, path
+        self._after_save: Callable[[], None] | None = None
+        self._closing_confirmed = False
+
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._update_counts)
+
+        self._build_menus()
+        self.editor.document().modificationChanged.connect(self._update_title)
+        self.editor.edited.connect(lambda *_: self._count_timer.start())
+        self.editor.cursorPositionChanged.connect(self._update_position)
+        self.editor.zoom_changed.connect(self._remember_zoom)
+        self._restore_settings()
+        self._update_title()
+        self._update_position()
+        self.status.set_encoding(self.file.describe_format())
+
+    # ----------------------------------------------------------------- menus
+    def _action(
+        self,
+        menu,
+        text: str,
+        slot: Callable[..., object],
+        shortcut: QKeySequence.StandardKey | str | None = None,
+    ) -> QAction:
+        action = QAction(text, self)
+        if isinstance(shortcut, QKeySequence.StandardKey):
+            action.setShortcuts(shortcut)
+        elif shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        keys = QKeySequence.StandardKey
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&New", self.new_document, keys.New)
+        self._action(file_menu, "&Open…", self.open_dialog, keys.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        file_menu.addSeparator()
+        self._action(file_menu, "&Save", self.save, keys.Save)
+        self._action(file_menu, "Save &As…", self.save_as, keys.SaveAs)
+        file_menu.addSeparator()
+        quit_action = self._action(file_menu, "&Quit", self.close, keys.Quit)
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+
+        edit = bar.addMenu("&Edit")
+        self.undo_action = self._action(edit, "&Undo", self.editor.undo, keys.Undo)
+        self.redo_action = self._action(edit, "&Redo", self.editor.redo, keys.Redo)
+        self.editor.undoAvailable.connect(self.undo_action.setEnabled)
+        self.editor.redoAvailable.connect(self.redo_action.setEnabled)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        edit.addSeparator()
+        self._action(edit, "Cu&t", self.editor.cut, keys.Cut)
+        self._action(edit, "&Copy", self.editor.copy, keys.Copy)
+        self._action(edit, "&Paste", self.editor.paste, keys.Paste)
+        self._action(edit, "Select &All", self.editor.selectAll, keys.SelectAll)
+        edit.addSeparator()
+        self._action(edit, "&Find…", lambda: self.find_dialog.open_for(False), keys.Find)
+        self._action(edit, "Find &Next", self.find_dialog.find_next, keys.FindNext)
+        self._action(edit, "R&eplace…", lambda: self.find_dialog.open_for(True), keys.Replace)
+        self.edit_menu = edit
+
+        view = bar.addMenu("&View")
+        self._action(
+            view, "Zoom &In", lambda: self.editor.set_zoom(self.editor.zoom + 1), keys.ZoomIn
+        )
+        self._action(
+            view, "Zoom &Out", lambda: self.editor.set_zoom(self.editor.zoom - 1), keys.ZoomOut
+        )
+        self._action(view, "&Reset Zoom", lambda: self.editor.set_zoom(0), "Ctrl+0")
+        view.addSeparator()
+        self.fullscreen_action = self._action(
+            view, "&Full Screen", self.toggle_full_screen, keys.FullScreen
+        )
+        self.fullscreen_action.setCheckable(True)
+        self.view_menu = view
+        self.help_menu = bar.addMenu("&Help")
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not self.settings.recent_files:
+            self.recent_menu.addAction("No recent files").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Recent Files", self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.settings.recent_files.clear()
+        self._persist()
+
+    def toggle_full_screen(self) -> None:
+        """Switch between full screen and the previous window state."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+        self.fullscreen_action.setChecked(self.isFullScreen())
+
+    # ----------------------------------------------------------------- settings
+    def _restore_settings(self) -> None:
+        if self.settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(self.settings.window_geometry.encode()))
+        else:
+            self.resize(980, 720)
+        if self.settings.window_state:
+            self.restoreState(QByteArray.fromBase64(self.settings.window_state.encode()))
+        self.editor.set_zoom(self.settings.zoom)
+
+    def _remember_zoom(self, steps: int) -> None:
+        self.settings.zoom = steps
+
+    def _persist(self) -> None:
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            log.warning("Could not save settings: %s", error)
+
+    def persist_window(self) -> None:
+        """Store geometry, zoom and recent files."""
+        self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self.settings.window_state = bytes(self.saveState().toBase64()).decode()
+        self._persist()
+
+    # ----------------------------------------------------------------- status
+    def _update_title(self, *_args) -> None:
+        self.setWindowModified(self.editor.document().isModified())
+        self.setWindowTitle(f"{self.file.display_name}[*] — Inkling")
+
+    def _update_position(self) -> None:
+        cursor = self.editor.textCursor()
+        self.status.set_position(cursor.blockNumber() + 1, cursor.positionInBlock() + 1)
+
+    def _update_counts(self) -> None:
+        text = self.editor.toPlainText()
+        self.status.set_counts(count_words(text), len(text))
+
+    # ----------------------------------------------------------------- unsaved changes
+    def is_dirty(self) -> bool:
+        """True when the document has changes that are not on disk."""
+        return self.editor.document().isModified()
+
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        """Ask Save / Discard / Cancel about unsaved changes."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to “{self.file.display_name}” before closing it?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("unsavedPrompt")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        return QMessageBox.StandardButton(box.exec())
+
+    def _then_if_safe(self, then: Callable[[], None]) -> None:
+        """Run `then` once unsaved changes are saved or discarded; not at all on Cancel."""
+        if not self.is_dirty():
+            then()
+            return
+        answer = self.ask_save_changes()
+        if answer == QMessageBox.StandardButton.Discard:
+            then()
+        elif answer == QMessageBox.StandardButton.Save:
+            self.save(then=then)
+
+    # ----------------------------------------------------------------- file actions
+    def new_document(self) -> None:
+        """Start an empty, untitled document (after asking about unsaved changes)."""
+        self._then_if_safe(lambda: self._set_document("", DocumentFile()))
+
+    def open_dialog(self) -> None:
+        """Ask for a file and open it."""
+
+        def pick() -> None:
+            start = str(self.file.path.parent) if self.file.path else ""
+            path, _ = QFileDialog.getOpenFileName(self, "Open", start, FILE_FILTER)
+            if path:
+                self._open_now(Path(path))
+
+        self._then_if_safe(pick)
+
+    def open_path(self, path: str | Path) -> None:
+        """Open `path` (after asking about unsaved changes)."""
+        self._then_if_safe(lambda: self._open_now(Path(path)))
+
+    def open_or_create(self, path: str | Path) -> None:
+        """Open `path`, or start a new document that will be saved there if it does not exist."""
+        path = Path(path).absolute()
+        if path.exists():
+            self._open_now(path)
+        else:
+            self._set_document("", DocumentFile(path=path))
+            self.status.showMessage(f"New file: {path.name} will be created when you save", 6000)
+
+    def _open_now(self, path: Path) -> None:
+        self._load_path = path.absolute()
+        self._load_request = self.loader.load(str(self._load_path))
+        self.status.showMessage(f"Opening {path.name}…")
+
+    def is_loading(self) -> bool:
+        """True while a file is being read."""
+        return self._load_request is not None
+
+    def _on_loaded(self, request: int, loaded: LoadedText) -> None:
+        if request != self._load_request or self._load_path is None:
+            return  # an older open, superseded
+        path, self._load_request = self._load_path, None
+        file = DocumentFile(
+            path=path, format=loaded.format, stamp=loaded.stamp, encoding_fallback=loaded.fallback
+        )
+        self._set_document(loaded.text, file)
+        self.settings.add_recent_file(path)
+        self._persist()
+        if loaded.fallback:
+            self.status.showMessage(
+                f"{path.name} is not valid UTF-8: opened as {loaded.format.encoding}", 10000
+            )
+        else:
+            self.status.showMessage(f"Opened {path.name}", 3000)
+
+    def _on_load_failed(self, request: int, reason: str) -> None:
+        if request != self._load_request:
+            return
+        self._load_request = None
+        self.status.clearMessage()
+        QMessageBox.warning(self, "Cannot open file", reason)
+
+    def _set_document(self, text: str, file: DocumentFile) -> None:
+        self.editor.clear_ghost()
+        self.editor.setPlainText(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+        self.editor.document().setModified(False)
+        self.file = file
+        self.status.set_encoding(file.describe_format())
+        self._update_title()
+        self._update_counts()
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save to the document's file (asking for one if it has none)."""
+        if self.file.path is None:
+            self.save_as(then=then)
+            return
+        self._start_save(self.file.path, then)
+
+    def ask_save_path(self) -> str:
+        """Ask where to save; "" when the writer cancels."""
+        start = str(self.file.path) if self.file.path else "Untitled.txt"
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", start, FILE_FILTER)
+        return path
+
+    def save_as(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for a file name and save there."""
+        path = self.ask_save_path()
+        if path:
+            self._start_save(Path(path).absolute(), then)
+
+    def _start_save(self, path: Path, then: Callable[[], None] | None) -> None:
+        if self._pending_save is not None:
+            self.status.showMessage("Still saving…", 2000)
+            return
+        token = self.saver.save(path, self.editor.toPlainText(), self.file.format)
+        self._pending_save = (token, self.editor.revision, path)
+        self._after_save = then
+        self.status.showMessage(f"Saving {path.name}…")
+
+    def is_saving(self) -> bool:
+        """True while a save is being written."""
+        return self._pending_save is not None
+
+    def _on_saved(self, token: int, stamp) -> None:
+        if self._pending_save is None or self._pending_save[0] != token:
+            return
+        _, revision, path = self._pending_save
+        self._pending_save = None
+        self.file.path = path
+        self.file.stamp = stamp
+        if self.editor.revision == revision:
+            self.editor.document().setModified(False)
+        self.settings.add_recent_file(path)
+        self._persist()
+        self._update_title()
+        self.status.showMessage(f"Saved {path.name}", 3000)
+        then, self._after_save = self._after_save, None
+        if then:
+            then()
+
+    def _on_save_failed(self, token: int, reason: str) -> None:
+        if self._pending_save is None or self._pending_save[0] != token:
+            return
+        path = self._pending_save[2]
+        self._pending_save = None
+        self._after_save = None
+        self.status.showMessage(f"Not saved: {reason}", 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Could not save",
+            f"“{path.name}” was not saved.\n\n{reason}\n\n"
+            "The file on disk is unchanged and your text is still here.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("saveFailed")
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        if box.clickedButton() is save_as:
+            self.save_as()
+
+    def set_file_format(self, fmt: FileFormat) -> None:
+        """Change how the file is written (encoding, line endings, BOM) from the next save."""
+        self.file.format = fmt
+        self.status.set_encoding(self.file.describe_format())
+
+    # ----------------------------------------------------------------- life cycle
+    def start_services(self) -> None:
+        """Start background services (models); called once the window exists."""
+
+    def emergency_snapshot(self) -> None:
+        """Keep a recovery copy of the text right now (called by the crash hook)."""
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._closing_confirmed or not self.is_dirty():
+            self.persist_window()
+            self.find_dialog.close()
+            event.accept()
+            return
+        event.ignore()
+
+        def close_now() -> None:
+            self._closing_confirmed = True
+            QTimer.singleShot(0, self.close)
+
+        self._then_if_safe(close_now)
+
+    def shutdown(self) -> None:
+        """Stop background work and wait for pending saves; called after the window closed."""
+        self.saver.wait(10_000)
+        self.loader.wait(5_000)
+
+
+def select_text(editor: Editor, start: int, end: int) -> None:
+    """Select `start`..`end` in the editor (a small helper for menus and tests)."""
+    cursor = editor.textCursor()
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+
+
+__all__ = ["MainWindow", "select_text", "Qt"]
