@@ -28,6 +28,13 @@ MIN_ZOOM, MAX_ZOOM = -6, 16
 MAX_LINE_CHARS = 80  # the text column never grows wider than this many average characters
 SIDE_MARGIN = 24
 
+_MODIFIER_KEYS = {
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+}
 _FIRST_WORD = re.compile(r"\s*\S+")
 
 
@@ -177,8 +184,13 @@ class Editor(QPlainTextEdit):
         self._clear_preedit()
         self._ghost = ""
         self._typing = self.ghost_edit = True
+        cursor = self.textCursor()
         try:
-            self.textCursor().insertText(taken)
+            # An edit block of its own, so Undo takes back exactly what was accepted.
+            cursor.beginEditBlock()
+            cursor.insertText(taken)
+            cursor.endEditBlock()
+            self.setTextCursor(cursor)
         finally:
             self._typing = self.ghost_edit = False
         self.ensureCursorVisible()
@@ -192,6 +204,9 @@ class Editor(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         key, mods = event.key(), event.modifiers()
         plain = mods in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+        if self._ghost and key in _MODIFIER_KEYS:
+            super().keyPressEvent(event)  # a bare Ctrl/Shift/Alt press: the chord is coming
+            return
         if self._ghost:
             if key == Qt.Key.Key_Tab and plain:
                 self.accept_ghost(whole=True)
