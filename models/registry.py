@@ -119,7 +119,7 @@ BUNDLED: dict[str, BundledModel] = {
         licence="Gemma Terms of Use",
         licence_url="https://ai.google.dev/gemma/terms",
         role_default="inline",
-        context_tokens=1024,
+        context_tokens=2048,
         load_notice=_gemma_notice,
     ),
     SMOLLM2_ID: BundledModel(

@@ -1,0 +1,459 @@
+"""A GGUF model run in-process by llama-cpp-python, owned by one dedicated thread.
+
+A `Llama` is not thread-safe, so each `LocalModel` starts one owner thread that creates the
+`Llama` and runs every generation on it. `stream()` only queues a job (realtime jobs first) and
+returns a `GenerationStream` the caller iterates on its own worker thread. Two small hooks on the
+`Llama` instance (its `eval` and `sample` methods) give what the public API does not: the number
+of prompt tokens actually evaluated (the rest came from llama.cpp's prefix cache), cancellation
+and the realtime gate between prompt batches, and the exact probability of each chosen token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import heapq
+import itertools
+import logging
+import os
+import queue
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from models.base import (
+    Cancelled,
+    GenerationRequest,
+    GenerationStream,
+    ModelError,
+    ModelUnavailable,
+    Piece,
+    Priority,
+    Timings,
+)
+from models.gate import GATE
+from models.gguf import check_gguf
+
+log = logging.getLogger(__name__)
+
+# Background prompts are evaluated in slices this long so that a realtime request on another
+# model (or a cancel) waits for at most one slice (~30-60 ms here), not a whole 1 s prompt.
+_BACKGROUND_EVAL_SLICE = 32
+# How often a waiting stream re-checks its request's cancel event.
+_CANCEL_POLL_S = 0.05
+
+# llama-cpp-python swaps the process's stdout/stderr file descriptors while it loads a model with
+# verbose=False; two loads at once can leave them pointing at /dev/null for good. Serialise loads.
+_LOAD_LOCK = threading.Lock()
+
+
+def physical_cores() -> int:
+    """Physical CPU cores this process may use (hyper-threads do not speed up llama.cpp)."""
+    try:
+        allowed = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        allowed = os.cpu_count() or 1
+    cores: set[tuple[str, str]] = set()
+    try:
+        physical = core = ""
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
+            for line in info:
+                key, _, value = line.partition(":")
+                key = key.strip()
+                if key == "physical id":
+                    physical = value.strip()
+                elif key == "core id":
+                    core = value.strip()
+                    cores.add((physical, core))
+    except OSError:
+        pass
+    return max(1, min(allowed, len(cores) or allowed))
+
+
+def default_threads() -> int:
+    """Threads for llama.cpp: the physical cores but one, so the GUI and the OS keep a core.
+
+    Measured on this 2-vCPU machine (Gemma 3 270M, warm call extending a cached ~400-token
+    prompt, 12 tokens, greedy). Quiet machine: 1 thread 143 ms (first token 15 ms), 2 threads
+    130 ms (13 ms); cold ~150-token prompt 279 vs 149 ms. With other work on the cores (load
+    ~3): 1 thread 242 ms (first token 54 ms), 2 threads 1,687 ms (176 ms); cold 400-token prompt
+    1.6 s vs 4.4 s. llama.cpp's threads wait for each other at every step, so one descheduled
+    thread stalls them all: 2 threads win 10% when idle and lose 3-7x under any contention.
+    """
+    return max(1, physical_cores() - 1)
+
+
+def _install_log_sink() -> None:
+    """Send llama.cpp's own log lines to Python logging (DEBUG) instead of the terminal."""
+    import llama_cpp
+
+    llama_log = logging.getLogger("llama_cpp")
+
+    @llama_cpp.llama_log_callback
+    def _sink(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
+        with contextlib.suppress(Exception):  # never raise into C
+            llama_log.debug("%s", text.decode("utf-8", errors="replace").rstrip())
+
+    llama_cpp.llama_log_set(_sink, ctypes.c_void_p(0))
+    globals()["_LOG_SINK"] = _sink  # keep the callback alive as long as the process
+
+
+class _Interrupted(Exception):
+    """Raised inside llama's loop (from our eval hook) to stop a cancelled generation."""
+
+
+_END = object()
+
+
+@dataclass
+class _Job:
+    request: GenerationRequest
+    out: queue.SimpleQueue
+    timings: Timings
+    created: float
+    started: bool = False
+    abandoned: bool = False  # the stream was closed or cancelled before or during the run
+    # Filled while the job runs on the owner thread:
+    eval_count: int = 0
+    sampled: bool = False
+    pending: list[tuple[int, float]] = field(default_factory=list)  # (bytes, prob) per token
+    consumed_bytes: int = 0
+    emitted_bytes: int = 0
+    logits: np.ndarray | None = None
+
+    def cancelled(self) -> bool:
+        return self.abandoned or self.request.cancel.is_set()
+
+
+class _LocalStream(GenerationStream):
+    """Pieces of one job, read on the caller's thread from the owner thread's output queue."""
+
+    def __init__(self, job: _Job, model_name: str) -> None:
+        self._job = job
+        self._name = model_name
+        self._done = False
+        self.timings = job.timings
+
+    def __next__(self) -> Piece:
+        if self._done:
+            raise StopIteration
+        job = self._job
+        while True:
+            try:
+                item = job.out.get(timeout=_CANCEL_POLL_S)
+            except queue.Empty:
+                if job.request.cancel.is_set() and not job.started:
+                    # Still queued: no need to wait for the owner thread to reach it.
+                    job.abandoned = True
+                    self._done = True
+                    raise Cancelled("Generation cancelled.") from None
+                continue
+            if isinstance(item, Piece):
+                return item
+            self._done = True
+            if item is _END:
+                raise StopIteration
+            raise item
+
+    def close(self) -> None:
+        """Stop the generation (within one token) and stop reading."""
+        self._job.abandoned = True
+        self._done = True
+
+
+class LocalModel:
+    """A GGUF model served by llama-cpp-python on its own owner thread (implements TextModel)."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        n_ctx: int = 2048,
+        n_threads: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        """Load the model (blocking, raises `ModelUnavailable`); run it off the GUI thread."""
+        self._path = Path(path)
+        self._name = name or self._path.stem
+        self._n_ctx = n_ctx
+        self.n_threads = n_threads or default_threads()
+        check_gguf(self._path)  # a plain reason for missing / non-GGUF / truncated files
+        self._cond = threading.Condition()
+        self._heap: list[tuple[int, int, _Job | None]] = []
+        self._seq = itertools.count()
+        self._closed = False
+        self._current: _Job | None = None
+        self._llm = None
+        self._ready = threading.Event()
+        self._load_error: BaseException | None = None
+        self.load_seconds = 0.0
+        self._thread = threading.Thread(target=self._run, name=f"llama:{self._name}", daemon=True)
+        self._thread.start()
+        self._ready.wait()
+        if self._load_error is not None:
+            self._thread.join()
+            raise self._load_error
+
+    # -- TextModel -------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The name shown to the writer."""
+        return self._name
+
+    @property
+    def path(self) -> Path:
+        """The GGUF file this model was loaded from."""
+        return self._path
+
+    @property
+    def context_tokens(self) -> int:
+        """The context size (prompt plus output) the model was opened with."""
+        return self._n_ctx
+
+    def count_tokens(self, text: str) -> int:
+        """Exact token count with the model's tokenizer (thread-safe: tokenizing is read-only)."""
+        llm = self._llm
+        if llm is None:
+            raise ModelUnavailable(f"{self._name} is closed.")
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def stream(self, request: GenerationRequest) -> GenerationStream:
+        """Queue `request` (realtime before background) and return its stream of pieces."""
+        if request.prompt is None and not request.messages:
+            raise ModelError("Nothing to generate from: give a prompt or messages.")
+        job = _Job(request, queue.SimpleQueue(), Timings(), time.perf_counter())
+        with self._cond:
+            if self._closed:
+                raise ModelUnavailable(f"{self._name} is closed.")
+            heapq.heappush(self._heap, (int(request.priority), next(self._seq), job))
+            self._cond.notify()
+        return _LocalStream(job, self._name)
+
+    def close(self) -> None:
+        """Stop the owner thread (cancelling queued and running work) and free the model."""
+        with self._cond:
+            if self._closed:
+                return
+            self._closed = True
+            if self._current is not None:
+                self._current.abandoned = True
+            heapq.heappush(self._heap, (-1, next(self._seq), None))
+            self._cond.notify()
+        if threading.current_thread() is not self._thread:
+            self._thread.join()
+
+    def __repr__(self) -> str:
+        return f"LocalModel({self._name!r}, {str(self._path)!r}, n_ctx={self._n_ctx})"
+
+    # -- owner thread ----------------------------------------------------------------------
+
+    def _load(self) -> None:
+        import llama_cpp
+
+        started = time.perf_counter()
+        try:
+            with _LOAD_LOCK:
+                if "_LOG_SINK" not in globals():
+                    _install_log_sink()
+                llm = llama_cpp.Llama(
+                    str(self._path),
+                    n_ctx=self._n_ctx,
+                    n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
+                    logits_all=False,
+                    verbose=False,
+                )
+        except Exception as error:  # llama.cpp reports every load failure as a bare ValueError
+            log.warning("loading %s failed: %s", self._path, error)
+            raise ModelUnavailable(
+                f"{self._name} could not be loaded: llama.cpp rejected {self._path.name} "
+                "(the file may be damaged, or a model type this version does not support)."
+            ) from None
+        self.load_seconds = time.perf_counter() - started
+        self._eog = lambda token: bool(llama_cpp.llama_vocab_is_eog(llm._model.vocab, token))
+        self._install_hooks(llm)
+        self._llm = llm
+        log.info("loaded %s in %.2f s (%d threads)", self._name, self.load_seconds, self.n_threads)
+
+    def _install_hooks(self, llm) -> None:
+        """Wrap `llm.eval` and `llm.sample` (instance attributes shadow the methods)."""
+        original_eval = llm.eval
+        original_sample = llm.sample
+
+        def eval_hook(tokens) -> None:
+            job = self._current
+            if job is None:
+                original_eval(tokens)
+                return
+            background = job.request.priority != Priority.REALTIME
+            if not tokens:  # the whole prompt was cached: nothing to evaluate
+                original_eval(tokens)
+                return
+            step = _BACKGROUND_EVAL_SLICE if background else len(tokens)
+            for start in range(0, len(tokens), step):
+                if job.cancelled():
+                    raise _Interrupted
+                if background and not GATE.wait_for_background_turn(job.cancelled):
+                    raise _Interrupted
+                piece = tokens[start : start + step]
+                original_eval(piece)
+                if not job.sampled:
+                    job.eval_count += len(piece)
+
+        def sample_hook(*args, **kwargs) -> int:
+            token = original_sample(*args, **kwargs)
+            job = self._current
+            if job is None:
+                return token
+            if not job.sampled:
+                job.sampled = True
+                job.timings.prompt_tokens = int(llm.n_tokens)
+                job.timings.evaluated_tokens = job.eval_count
+            if not self._eog(token):
+                job.timings.generated_tokens += 1
+                prob = 1.0
+                if job.logits is not None:
+                    logits = job.logits.astype(np.float64)
+                    top = logits.max()
+                    prob = float(np.exp(logits[token] - top) / np.exp(logits - top).sum())
+                    job.logits = None
+                job.pending.append((len(llm.detokenize([token])), prob))
+            return token
+
+        llm.eval = eval_hook
+        llm.sample = sample_hook
+
+    def _capture_logits(self, _input_ids, scores):
+        """Logits processor: keep a copy of this step's real logits; change nothing."""
+        job = self._current
+        if job is not None:
+            job.logits = np.array(scores, dtype=np.float32, copy=True)
+        return scores
+
+    def _run(self) -> None:
+        try:
+            self._load()
+        except BaseException as error:
+            self._load_error = error
+            self._ready.set()
+            return
+        self._ready.set()
+        try:
+            while True:
+                with self._cond:
+                    while not self._heap:
+                        self._cond.wait()
+                    _priority, _seq, job = heapq.heappop(self._heap)
+                    if job is None:
+                        break
+                    self._current = job
+                try:
+                    self._serve(job)
+                finally:
+                    with self._cond:
+                        self._current = None
+        finally:
+            self._shutdown()
+
+    def _shutdown(self) -> None:
+        with self._cond:
+            leftover = [job for _p, _s, job in self._heap if job is not None]
+            self._heap.clear()
+        for job in leftover:
+            job.out.put(ModelUnavailable(f"{self._name} was closed."))
+        llm, self._llm = self._llm, None
+        if llm is not None:
+            with _LOAD_LOCK:
+                llm.close()
+
+    def _serve(self, job: _Job) -> None:
+        request = job.request
+        timings = job.timings
+        job.started = True
+        begin = time.perf_counter()
+        timings.queued_ms = (begin - job.created) * 1000
+        if job.cancelled():
+            job.out.put(Cancelled("Generation cancelled."))
+            return
+        realtime = request.priority == Priority.REALTIME
+        if realtime:
+            GATE.enter_realtime()
+        elif not GATE.wait_for_background_turn(job.cancelled):
+            job.out.put(Cancelled("Generation cancelled."))
+            return
+        outcome: object = _END
+        chunks = None
+        try:
+            from llama_cpp import LogitsProcessorList
+
+            options = {
+                "max_tokens": max(1, request.max_tokens),
+                "stop": list(request.stop),
+                "temperature": request.temperature,
+                "repeat_penalty": 1.0,
+                "stream": True,
+                "logits_processor": (
+                    LogitsProcessorList([self._capture_logits]) if request.want_probs else None
+                ),
+            }
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. "duplicate leading <bos>" chatter
+                if request.messages:
+                    chunks = self._llm.create_chat_completion(
+                        messages=list(request.messages), **options
+                    )
+                else:
+                    chunks = self._llm.create_completion(prompt=request.prompt or "", **options)
+                for chunk in chunks:
+                    choice = chunk["choices"][0]
+                    text = (
+                        choice.get("text") if "text" in choice else choice["delta"].get("content")
+                    )
+                    if text:
+                        self._emit(job, text)
+                    if job.cancelled():
+                        raise _Interrupted
+        except _Interrupted:
+            outcome = Cancelled("Generation cancelled.")
+        except ValueError as error:
+            message = str(error)
+            if "exceed context window" in message:
+                outcome = ModelError(
+                    f"The text is too long for {self._name} (limit {self._n_ctx} tokens)."
+                )
+            else:
+                log.exception("generation failed on %s", self._name)
+                outcome = ModelError(f"{self._name} failed: {message[:200]}")
+        except Exception as error:
+            log.exception("generation failed on %s", self._name)
+            outcome = ModelError(f"{self._name} failed: {type(error).__name__}: {error}"[:240])
+        finally:
+            if chunks is not None:
+                with contextlib.suppress(Exception):
+                    chunks.close()
+            if realtime:
+                GATE.exit_realtime()
+            timings.total_ms = (time.perf_counter() - job.created) * 1000
+        job.out.put(outcome)
+
+    def _emit(self, job: _Job, text: str) -> None:
+        """Queue one piece, with the joint probability of the tokens that produced its text."""
+        prob: float | None = None
+        if job.request.want_probs:
+            job.emitted_bytes += len(text.encode("utf-8"))
+            joint = 1.0
+            used = False
+            while job.pending and job.consumed_bytes < job.emitted_bytes:
+                size, token_prob = job.pending.pop(0)
+                job.consumed_bytes += size
+                joint *= token_prob
+                used = True
+            prob = joint if used else None
+        if job.timings.first_piece_ms is None:
+            job.timings.first_piece_ms = (time.perf_counter() - job.created) * 1000
+        job.out.put(Piece(text, prob))
