@@ -241,6 +241,8 @@ def _parse(path: Path, *, full: bool) -> tuple[dict[str, object], int, int, int]
                 block, block_bytes = _TENSOR_TYPES.get(ttype, (1, 0))
                 data_end = max(data_end, offset + elements // block * block_bytes)
             alignment = int(meta.get("general.alignment") or 32)  # type: ignore[call-overload]
+            if not tensor_count:
+                return meta, version, size, reader.pos  # no data section to pad to
             data_start = -(-reader.pos // alignment) * alignment
             return meta, version, size, data_start + data_end
         except _Truncated:
