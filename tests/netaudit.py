@@ -36,7 +36,7 @@ class NetEvent:
     thread: str
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: two empty recordings are different recordings
 class NetRecording:
     """The events seen while one `record_network()` block was open."""
 
