@@ -160,3 +160,20 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def spec_for(choice: ModelChoice, api_key: str | None = None):
+    """The `models.spec.ModelSpec` that a path's settings describe."""
+    from models.spec import ModelSpec
+
+    kind = choice.kind if choice.kind in ("bundled", "gguf", "remote") else "bundled"
+    return ModelSpec(
+        kind=kind,  # type: ignore[arg-type]
+        bundled_id=choice.bundled_id or None,
+        path=choice.gguf_path or None,
+        base_url=choice.base_url or None,
+        model=choice.remote_model or None,
+        api_key=api_key,
+        max_tokens=choice.max_tokens,
+        temperature=choice.temperature,
+    )

@@ -94,6 +94,7 @@ class SuggestionEngine(QObject):
         self._next_id = 0
         self._active: _Job | None = None
         self.calls = 0  # model calls started (the benchmark reports calls per pause)
+        self.shown_prompts: list[str] | None = None  # the benchmark records prompts shown
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
@@ -116,6 +117,29 @@ class SuggestionEngine(QObject):
     def set_debounce(self, msecs: int) -> None:
         """Change how long a pause must last before asking the model."""
         self._timer.setInterval(msecs)
+
+    @property
+    def debounce_ms(self) -> int:
+        """How long a pause must last before asking the model."""
+        return self._timer.interval()
+
+    def idle(self) -> bool:
+        """True when nothing is waiting or generating."""
+        return self._active is None and not self._timer.isActive()
+
+    def warm(self) -> None:
+        """Evaluate the text before the cursor now (a document opened, a model got ready), so
+        the writer's first suggestion finds the prompt in llama.cpp's cache."""
+        if not self.enabled or self._model_provider() is None:
+            return
+        context = self._context_provider()
+        self._revision = context.revision
+        if not should_suggest(context.before, context.after_on_line):
+            return
+        self._anchor = choose_anchor(
+            context.before_start, context.before, self._anchor, context.cursor
+        )
+        self._start(context, build_prompt(self._anchor, context.before_start, context.before), True)
 
     def note_edit(self, revision: int) -> None:
         """The document changed: forget what is shown, and ask again after a short pause."""
@@ -239,6 +263,8 @@ class SuggestionEngine(QObject):
 
     def _show(self, revision: int, key: str, text: str) -> None:
         self._current = (revision, key, text)
+        if self.shown_prompts is not None:
+            self.shown_prompts.append(key.rstrip(" \t"))
         latency = (time.perf_counter() - self._edit_time) * 1000
         self.suggestion_changed.emit(revision, text)
         self.shown.emit(latency)

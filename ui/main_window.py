@@ -56,6 +56,10 @@ class MainWindow(QMainWindow):
         self._pending_save: tuple[int, int, Path] | None = None  # token, revision, path
         self._after_save: Callable[[], None] | None = None
         self._closing_confirmed = False
+        self.models = None
+        self.engine = None
+        self.inline = None
+        self._owns_models = False
 
         self._count_timer = QTimer(self)
         self._count_timer.setSingleShot(True)
@@ -135,8 +139,19 @@ class MainWindow(QMainWindow):
             view, "&Full Screen", self.toggle_full_screen, keys.FullScreen
         )
         self.fullscreen_action.setCheckable(True)
+        view.addSeparator()
+        self.inline_action = self._action(
+            view,
+            "Inline &Suggestions",
+            lambda: self.set_inline_enabled(self.inline_action.isChecked()),
+            "Ctrl+Alt+S",
+        )
+        self.inline_action.setCheckable(True)
+        self.inline_action.setChecked(self.settings.inline_enabled)
         self.view_menu = view
         self.help_menu = bar.addMenu("&Help")
+        about = self._action(self.help_menu, "&About Inkling", self.show_about)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()
@@ -378,8 +393,62 @@ class MainWindow(QMainWindow):
         self.status.set_encoding(self.file.describe_format())
 
     # ----------------------------------------------------------------- life cycle
-    def start_services(self) -> None:
-        """Start background services (models); called once the window exists."""
+    def start_services(self, model_host=None) -> None:
+        """Load the models off the GUI thread and start inline suggestions.
+
+        `model_host` lets a caller (the benchmarks, the tests) share an already loaded host.
+        """
+        from desktop_app.model_host import ModelHost
+        from desktop_app.settings import spec_for
+        from desktop_app.suggestions import SuggestionEngine
+        from ui.inline_controller import InlineController
+
+        own = model_host is None
+        self.models = model_host or ModelHost(self)
+        self._owns_models = own
+        self.engine = SuggestionEngine(
+            lambda: self.models.model("inline") if self.settings.inline_enabled else None,
+            lambda: self.inline.context(),
+            self,
+        )
+        self.engine.max_tokens = self.settings.inline.max_tokens
+        self.engine.temperature = self.settings.inline.temperature
+        self.inline = InlineController(self.editor, self.engine, self.status)
+        self.models.state_changed.connect(self._on_model_state)
+        self.engine.enabled = self.settings.inline_enabled
+        self.inline_action.setChecked(self.settings.inline_enabled)
+        state, message = self.models.state("inline")
+        self._on_model_state("inline", state, message)
+        if own:
+            self.models.start(spec_for(self.settings.inline), spec_for(self.settings.rewrite))
+
+    def _on_model_state(self, role: str, state: str, message: str) -> None:
+        if role != "inline" or self.inline is None:
+            return
+        if not self.settings.inline_enabled:
+            self.inline.show_state("off", "Suggestions off")
+        elif state == "ready":
+            self.inline.show_state("idle", message)
+        else:
+            self.inline.show_state(state, message)
+            if state == "unavailable":
+                self.status.showMessage(f"Inline suggestions unavailable: {message}", 10000)
+
+    def set_inline_enabled(self, enabled: bool) -> None:
+        """View → Inline suggestions: turn them on or off (remembered)."""
+        self.settings.inline_enabled = enabled
+        self.inline_action.setChecked(enabled)
+        self._persist()
+        if self.engine is not None:
+            self.engine.set_enabled(enabled)
+            if enabled:
+                self._on_model_state("inline", *self.models.state("inline"))
+
+    def show_about(self) -> None:
+        """Help → About."""
+        from ui.about_dialog import AboutDialog
+
+        AboutDialog(self).exec()
 
     def emergency_snapshot(self) -> None:
         """Keep a recovery copy of the text right now (called by the crash hook)."""
@@ -400,6 +469,10 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop background work and wait for pending saves; called after the window closed."""
+        if self.engine is not None:
+            self.engine.shutdown()
+        if self.models is not None and self._owns_models:
+            self.models.shutdown()
         self.saver.wait(10_000)
         self.loader.wait(5_000)
 

@@ -1,0 +1,93 @@
+"""Pieces every benchmark shares: an isolated offscreen app, a GUI heartbeat, percentiles."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+
+
+def isolate_settings() -> None:
+    """Run with fresh settings so a benchmark never reads or changes the writer's own."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if "INKLING_CONFIG_DIR" not in os.environ:
+        os.environ["INKLING_CONFIG_DIR"] = tempfile.mkdtemp(prefix="inkling-bench-config-")
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """The q-th percentile (0-100) by linear interpolation; None for no values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    low = int(k)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib / 1024 if sys.platform != "darwin" else kib / 1024 / 1024
+
+
+class Heartbeat(QObject):
+    """A 5 ms GUI timer that records how late each tick fires: the GUI thread's freedom."""
+
+    def __init__(self, interval_ms: int = 5, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.interval = interval_ms / 1000
+        self.lateness_ms: list[float] = []
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+        self._last = 0.0
+
+    def start(self) -> None:
+        """Start (or restart) recording."""
+        self.lateness_ms.clear()
+        self._last = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop recording."""
+        self._timer.stop()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.lateness_ms.append(max(0.0, (now - self._last - self.interval) * 1000))
+        self._last = now
+
+    def summary(self) -> dict[str, float | None]:
+        """p99 and max lateness in ms."""
+        return {
+            "heartbeat_p99_ms": percentile(self.lateness_ms, 99),
+            "heartbeat_max_ms": max(self.lateness_ms) if self.lateness_ms else None,
+        }
+
+
+def fmt_ms(value: float | None) -> str:
+    """A figure for the table."""
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def write_json(path: str | None, data: dict) -> None:
+    """Write the figures as JSON when asked to."""
+    if path:
+        Path(path).write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def print_table(title: str, rows: dict[str, object]) -> None:
+    """Print figures as an aligned two-column table."""
+    print(title)
+    width = max(len(k) for k in rows)
+    for key, value in rows.items():
+        if isinstance(value, float):
+            value = f"{value:,.2f}"
+        print(f"  {key:<{width}}  {value}")

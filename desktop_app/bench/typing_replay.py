@@ -1,0 +1,187 @@
+"""The Qt side of the typing benchmark: drive the real window with real key events."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtTest import QTest
+
+from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile
+from desktop_app.bench.typing import PAUSE_MS, PauseRecord, Results, Step, first_word
+from models.base import GenerationRequest, Priority
+
+
+def wait_until(predicate, timeout_s: float) -> bool:
+    """Spin the event loop until `predicate()` holds or the time runs out."""
+    deadline = time.perf_counter() + timeout_s
+    while not predicate():
+        if time.perf_counter() > deadline:
+            return False
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+    return True
+
+
+class TypingReplay:
+    """Types `body` after `context` into a real MainWindow and measures suggestions."""
+
+    def __init__(self, context, body, steps: list[Step], inline_spec, debounce_ms=None) -> None:
+        self.context = context
+        self.body = body
+        self.steps = steps
+        self.inline_spec = inline_spec
+        self.debounce_ms = debounce_ms
+        self.results = Results()
+        self._i = 0
+        self._pause: PauseRecord | None = None
+        self._done = False
+
+    def run(self) -> dict:
+        """Open the window, type everything, and return the figures."""
+        from desktop_app.app import create_application
+        from desktop_app.document import DocumentFile
+        from desktop_app.model_host import ModelHost
+        from desktop_app.settings import Settings
+        from models.spec import ModelSpec
+        from ui.main_window import MainWindow
+
+        create_application()
+        settings = Settings()
+        window = MainWindow(settings)
+        window.resize(1000, 700)
+        window.show()
+        host = ModelHost()
+        load_started = time.perf_counter()
+        host.start(self.inline_spec, ModelSpec(kind="bundled"))
+        if not wait_until(lambda: host.state("inline")[0] in ("ready", "unavailable"), 300):
+            raise SystemExit("The inline model did not load within 300 s")
+        if host.state("inline")[0] != "ready":
+            raise SystemExit(f"Inline model unavailable: {host.state('inline')[1]}")
+        load_s = time.perf_counter() - load_started
+        window._set_document(self.context, DocumentFile())
+        window.editor.moveCursor(QTextCursor.MoveOperation.End)
+        window.start_services(model_host=host)
+        engine = window.engine
+        if self.debounce_ms is not None:
+            engine.set_debounce(self.debounce_ms)
+        engine.shown_prompts = []
+        window.inline.painted.connect(self._on_painted)
+        self.window = window
+        # What the app does when a document opens: evaluate the text before the cursor once.
+        engine.warm()
+        wait_until(lambda: engine.idle(), 60)
+        engine.calls = 0
+
+        heartbeat = Heartbeat()
+        heartbeat.start()
+        QTimer.singleShot(0, self._step)
+        wait_until(lambda: self._done, 3600)
+        heartbeat.stop()
+        wait_until(lambda: engine.idle(), 30)
+
+        results = self.results
+        shown_prompts = list(engine.shown_prompts)
+        raw = self._raw_latencies(host.model("inline"), shown_prompts, engine)
+        pauses = results.pauses
+        shown = [p for p in pauses if p.shown]
+        correct = [p for p in shown if first_word(p.shown) == p.next_word]
+        app_p50 = percentile(results.latencies, 50)
+        raw_p50 = percentile(raw, 50)
+        figures = {
+            "latency_p50_ms": app_p50,
+            "latency_p95_ms": percentile(results.latencies, 95),
+            "latency_max_ms": max(results.latencies) if results.latencies else None,
+            "raw_p50_ms": raw_p50,
+            "raw_p95_ms": percentile(raw, 95),
+            "app_raw_ratio": (app_p50 / raw_p50) if app_p50 and raw_p50 else None,
+            "pauses": len(pauses),
+            "coverage": len(shown) / len(pauses) if pauses else 0.0,
+            "precision": len(correct) / len(shown) if shown else 0.0,
+            "shown": len(results.latencies),
+            "accepted": results.accepted,
+            "saved_chars": results.saved_chars,
+            "calls_per_pause": engine.calls / len(pauses) if pauses else None,
+            "debounce_ms": engine.debounce_ms,
+            "model_load_s": round(load_s, 2),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+        }
+        figures.update(heartbeat.summary())
+        window.editor.document().setModified(False)
+        window.close()
+        window.shutdown()
+        host.shutdown()
+        return figures
+
+    # ----------------------------------------------------------------- the simulated writer
+    def _on_painted(self, latency_ms: float) -> None:
+        self.results.latencies.append(latency_ms)
+        if self._pause is not None and self._pause.latency_ms is None:
+            self._pause.latency_ms = latency_ms
+
+    def _step(self) -> None:
+        editor = self.window.editor
+        if self._pause is not None:
+            # The pause ends now: what did the writer see, and what do they type next?
+            self._pause.shown = editor.ghost_text() or None
+            self._pause.next_word = first_word(self.body[self._i :])
+            self.results.pauses.append(self._pause)
+            self._pause = None
+        if self._i >= len(self.body):
+            self._done = True
+            return
+        intended = self.body[self._i :]
+        ghost = editor.ghost_text()
+        taken = ""
+        if ghost and intended.startswith(ghost) and len(ghost.strip()) >= 2:
+            taken = ghost
+            QTest.keyClick(editor, Qt.Key.Key_Tab)
+        elif ghost:
+            from ui.editor import next_word
+
+            word = next_word(ghost)
+            if len(word.strip()) >= 2 and intended.startswith(word):
+                taken = word
+                QTest.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+        if taken:
+            self.results.accepted += 1
+            self.results.saved_chars += len(taken) - 1
+            self._i += len(taken)
+        else:
+            char = self.body[self._i]
+            if char == "\n":
+                QTest.keyClick(editor, Qt.Key.Key_Return)
+            else:
+                QTest.keyClicks(editor, char)
+            self._i += 1
+        delay = self.steps[self._i - 1].delay_ms
+        if delay >= PAUSE_MS:
+            self._pause = PauseRecord()
+        QTimer.singleShot(delay, self._step)
+
+    # ----------------------------------------------------------------- the raw baseline
+    @staticmethod
+    def _raw_latencies(model, prompts: list[str], engine) -> list[float]:
+        """Time to the first word for the same prompts, sent straight to the model."""
+        out = []
+        for prompt in prompts:
+            request = GenerationRequest(
+                prompt=prompt,
+                max_tokens=engine.max_tokens,
+                stop=("\n",),
+                temperature=engine.temperature,
+                priority=Priority.REALTIME,
+                want_probs=True,
+            )
+            started = time.perf_counter()
+            stream = model.stream(request)
+            try:
+                for piece in stream:
+                    if piece.text.strip():
+                        out.append((time.perf_counter() - started) * 1000)
+                        break
+            finally:
+                stream.close()
+        return out
