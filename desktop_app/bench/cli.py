@@ -27,7 +27,7 @@ def add_parser(subparsers) -> None:
     """Register `inkling bench …`."""
     parser = subparsers.add_parser("bench", help="measure speed in the real window, offscreen")
     benches = parser.add_subparsers(dest="bench", required=True)
-    for name, module in BENCHES.items():
+    for module in BENCHES.values():
         try:
             importlib.import_module(module).add_parser(benches)
         except ModuleNotFoundError as error:
