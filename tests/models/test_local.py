@@ -249,3 +249,16 @@ def test_close_stops_the_owner_thread(tmp_path: Path) -> None:
         list(queued)
     with pytest.raises(ModelUnavailable, match="closed"):
         model.stream(GenerationRequest(prompt="Hello"))
+
+
+def test_llama_cpp_says_nothing_on_the_terminal(capfd) -> None:
+    # Gemma's sliding-window cache makes llama.cpp log a line on load even with verbose=False.
+    path = registry.bundled_path(registry.GEMMA_ID, Path(os.environ["INKLING_MODELS_DIR"]))
+    capfd.readouterr()
+    model = LocalModel(path, n_ctx=512, name="Quiet")
+    try:
+        _run(model, prompt="Hello", max_tokens=2)
+    finally:
+        model.close()
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
