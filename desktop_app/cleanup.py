@@ -141,6 +141,48 @@ def _restore_spacing(text: str, original: str, final: bool) -> str:
     return lead + text.strip() + trail
 
 
+_TAG_LINE = re.compile(r"^[ \t]*(?:</?[a-zA-Z][^<>\n]{0,40}>[ \t]*)+$", re.MULTILINE)
+# Sentences (or lines) as units for spotting a model that repeats itself.
+_UNIT = re.compile(r"[^.!?\n]+(?:[.!?]+|$)", re.MULTILINE)
+
+
+def _strip_tag_lines(text: str, original: str) -> str:
+    """Drop lines that are nothing but HTML-like tags (`<p>`, `<i>`), unless the original has any."""
+    if _TAG_LINE.search(original):
+        return text
+    return re.sub(r"\n{3,}", "\n\n", _TAG_LINE.sub("", text)).strip()
+
+
+def _normal(unit: str) -> str:
+    return " ".join(_plain(unit).lower().split())
+
+
+def repetition_cut(text: str, original: str) -> int | None:
+    """Where a looping reply starts repeating itself, or None if it does not loop.
+
+    A sentence that the reply says at least twice more often than the original does marks a loop
+    (a tiny model at temperature 0 can repeat one sentence until it runs out of tokens); the cut
+    is at its first surplus occurrence, so one copy of the sentence stays.
+    """
+    seen: dict[str, list[int]] = {}
+    for match in _UNIT.finditer(text):
+        key = _normal(match.group())
+        if len(key) < 6:
+            continue
+        starts = seen.setdefault(key, [])
+        starts.append(match.start())
+        allowed = len(re.findall(re.escape(key), _normal(original))) if key else 0
+        if len(starts) >= max(allowed, 1) + 2:
+            return starts[max(allowed, 1)]
+    return None
+
+
+def trim_repetition(text: str, original: str) -> str:
+    """`text` cut before its first surplus repeated sentence (see `repetition_cut`)."""
+    cut = repetition_cut(text, original)
+    return text if cut is None else text[:cut].rstrip()
+
+
 def clean_output(reply: str, original: str) -> str:
     """Return the model's `reply` without chatter, spaced like `original`.
 
@@ -149,6 +191,8 @@ def clean_output(reply: str, original: str) -> str:
     text = _strip_wrappers(reply.replace("\r\n", "\n").strip())
     text = _strip_preamble(text, original)
     text = _strip_trailer(text, original)
+    text = _strip_tag_lines(text, original)
+    text = trim_repetition(text, original)
     text = _strip_quotes(text.strip(), original, final=True)
     if not text.strip():
         return ""
@@ -170,6 +214,7 @@ def clean_partial(reply: str, original: str) -> str:
     text = _strip_wrappers(text)
     text = _strip_preamble(text, original)
     text = _strip_trailer(text, original)
+    text = trim_repetition(_strip_tag_lines(text, original), original)
     # A new last line that may be the start of a trailer ("Not", "I made") is held back too.
     head, _, last = text.rpartition("\n")
     if head.strip() and _may_start_trailer(last):
