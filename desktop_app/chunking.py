@@ -65,8 +65,9 @@ def split_paragraphs(text: str) -> tuple[str, list[tuple[str, str]]]:
         parts.append((stripped[position : match.start()], match.group()))
         position = match.end()
     rest = stripped[position:]
-    body = rest.rstrip()
-    parts.append((body, rest[len(body) :]))
+    if rest:  # otherwise the last separator was the text's trailing whitespace
+        body = rest.rstrip()
+        parts.append((body, rest[len(body) :]))
     return lead, parts
 
 

@@ -51,11 +51,30 @@ _TRAILER = re.compile(
 _QUOTES = {'"': '"', "\u201c": "\u201d", "'": "'", "\u2018": "\u2019", "\u00ab": "\u00bb"}
 _MARKUP = re.compile(r"^[*#_>\s]+|[*_\s]+$")
 # Prefixes of a preamble still being typed out, held back in partial output.
-_HOLD_PREFIX = re.compile(
-    rf"^(?:{_INTERJECTION}|here|below|the|this|my|i\b|corrected|revised|rewritten|edited|"
-    r"improved|summary|answer|output|result|<|`|\*|#)",
+_LEADING_INTERJECTION = re.compile(rf"^{_INTERJECTION}\b[!.,]?\s*", re.IGNORECASE)
+_PREAMBLE_WORD = re.compile(
+    r"\b(?:here|below|text|version|rewrit\w*|revis\w*|correct\w*|edit\w*|summar\w*|"
+    r"paragraph|continuation|result|output|improved|updated|draft|passage)\b",
     re.IGNORECASE,
 )
+_SENTENCE_DONE = re.compile(r"[.!?](?:\s|$)")
+
+
+def _may_be_preamble(line: str, original: str) -> bool:
+    """True while an unfinished first line could still turn out to be an introduction.
+
+    Markup (a tag, a fence) waits; so does a line of up to three words, or one that mentions
+    "version", "corrected", "summary"… and has not ended a sentence. Anything else is shown at
+    once, so a plain answer streams from its first words.
+    """
+    if _starts_like(original, line) or len(line) >= 120:
+        return False
+    if line[:1] in "<`*#":
+        return True
+    rest = _LEADING_INTERJECTION.sub("", line, count=1)
+    if _SENTENCE_DONE.search(rest):
+        return False
+    return len(rest.split()) <= 3 or bool(_PREAMBLE_WORD.search(rest))
 
 
 def _first_line(text: str) -> str:
@@ -203,13 +222,7 @@ def clean_partial(reply: str, original: str) -> str:
     """Clean a reply that is still streaming, holding back what may still turn into chatter."""
     text = reply.replace("\r\n", "\n").lstrip()
     # While the first line is incomplete, one that may be an introduction waits for the rest.
-    if (
-        "\n" not in text
-        and not _TAG_CLOSE.search(text)
-        and _HOLD_PREFIX.match(text)
-        and not _starts_like(original, text)
-        and len(text) < 160
-    ):
+    if "\n" not in text and not _TAG_CLOSE.search(text) and _may_be_preamble(text, original):
         return ""
     text = _strip_wrappers(text)
     text = _strip_preamble(text, original)

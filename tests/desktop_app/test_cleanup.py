@@ -1,0 +1,92 @@
+"""Cleanup: chat chatter around an answer is stripped; clean text is left exactly alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.cleanup import clean_output, clean_partial, trim_repetition
+
+ORIGINAL = "the team have been working on the onboarding flow for three week."
+ANSWER = "The team has been working on the onboarding flow for three weeks."
+
+# Replies in the shapes small chat models really produce (several seen from SmolLM2 here).
+CHATTER = [
+    "Here's the corrected text:\n<text>\n{a}\n",
+    "The text is:\n<text>\n{a}\n",
+    "<text>\n{a}\n</text>",
+    "Sure! Here's a more concise version:\n\n{a}",
+    "Certainly! Here is the rewritten paragraph:\n{a}",
+    "**Corrected version:**\n\n{a}",
+    "Here is the summary: {a}",
+    '"{a}"',
+    "\u201c{a}\u201d",
+    "```\n{a}\n```",
+    "Here you go:\n```text\n{a}\n```",
+    "{a}\n\nNote: I corrected the verb agreement and the plural.",
+    "{a}\n\nExplanation:\n- 'have' became 'has'\n- 'week' became 'weeks'",
+    "{a}\n\nI made the following changes:\n1. Fixed the verb.\n2. Fixed the plural.",
+    "{a}\n\nIn this revised version, the verb agrees with the subject.",
+    "Sure!\n\n{a}\n\nLet me know if you need anything else.",
+    'Rewritten text:\n\n"{a}"\n\nI hope this helps!',
+    "{a}\n\n(Note: 'week' should be plural.)",
+]
+
+
+@pytest.mark.parametrize("template", CHATTER)
+def test_chatter_is_stripped(template):
+    assert clean_output(template.format(a=ANSWER), ORIGINAL) == ANSWER
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        ANSWER,
+        "Here is my plan: we leave at six and arrive by noon.",
+        "Sure, I can come on Friday. Note that I will be late.",
+        "The plan: leave early.\n\nThe result: we arrived first.",
+        '"Stop," she said. "Not yet."',
+        "I made the cake myself.\n\nI hope this helps the party.",
+        "Notes from the meeting.\n\nNote: the office closes on Monday.",
+        "Use <b>bold</b> sparingly.",
+    ],
+)
+def test_clean_text_is_left_alone(text):
+    # As the original, and as a reply to it (a rewrite that changed nothing).
+    assert clean_output(text, text) == text
+
+
+def test_leading_and_trailing_whitespace_come_from_the_original():
+    assert clean_output(f"Here's the corrected text:\n{ANSWER}\n\n", f"  {ORIGINAL}\n") == (
+        f"  {ANSWER}\n"
+    )
+    assert clean_output(f"  {ANSWER}  ", ORIGINAL) == ANSWER
+
+
+def test_a_reply_of_only_chatter_or_markup_is_empty():
+    assert clean_output("<text>\n<p>\n<i>\n<em>\n<em>\n", ORIGINAL) == ""
+    assert clean_output("Sure!", ORIGINAL) == ""
+    assert clean_output("   ", ORIGINAL) == ""
+
+
+def test_a_looping_reply_keeps_one_copy():
+    loop = "I'm so glad you're here. I'm glad.\n\nI'm glad.\n\nI'm glad.\n\nI'm gl"
+    assert clean_output(loop, ORIGINAL) == "I'm so glad you're here. I'm glad."
+    # A refrain the original itself repeats is not a loop.
+    song = "La la la, we sing.\nLa la la, we sing.\nLa la la, we sing."
+    assert trim_repetition(song, song) == song
+
+
+def test_partial_output_holds_back_a_possible_preamble_but_streams_plain_text():
+    assert clean_partial("Here's the", ORIGINAL) == ""
+    assert clean_partial("Sure! Here is a", ORIGINAL) == ""
+    assert clean_partial("<text", ORIGINAL) == ""
+    assert clean_partial("Here's the corrected text:\n<text>\nThe team has", ORIGINAL) == (
+        "The team has"
+    )
+    assert clean_partial("The team has been working", ORIGINAL) == "The team has been working"
+    assert clean_partial("the team have been", ORIGINAL) == "the team have been"
+    assert clean_partial('"The team has been', ORIGINAL) == "The team has been"
+    # A new line that may become a closing note waits; one that cannot is shown.
+    assert clean_partial(f"{ANSWER}\n\nNot", ORIGINAL) == ANSWER
+    assert clean_partial(f"{ANSWER}\n\nNote: I", ORIGINAL) == ANSWER
+    assert clean_partial(f"{ANSWER}\n\nWe also", ORIGINAL) == f"{ANSWER}\n\nWe also"
