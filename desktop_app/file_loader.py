@@ -1,0 +1,77 @@
+"""Loading files off the GUI thread, so opening a 20 MB text never freezes the window."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+
+from desktop_app.storage import LoadedText, StorageError, load_text
+
+
+class _Relay(QObject):
+    loaded = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _LoadJob(QRunnable):
+    def __init__(self, relay: _Relay, request_id: int, path: str, encoding: str | None) -> None:
+        super().__init__()
+        self._relay = relay  # a Python reference keeps the relay alive while we run
+        self._request_id = request_id
+        self._path = path
+        self._encoding = encoding
+
+    def run(self) -> None:
+        try:
+            result: LoadedText = load_text(self._path, self._encoding)
+        except StorageError as exc:
+            self._relay.failed.emit(self._request_id, str(exc))
+        except Exception as exc:  # never let a worker exception vanish silently
+            name = Path(self._path).name
+            self._relay.failed.emit(self._request_id, f"Could not open {name}: {exc}")
+        else:
+            self._relay.loaded.emit(self._request_id, result)
+
+
+class FileLoader(QObject):
+    """Loads files in a thread pool; results arrive on the GUI thread tagged by request id.
+
+    Callers keep the id `load` returns and ignore results for ids they no longer want (the
+    writer opened something else meanwhile), as novelWriter does with its background jobs.
+    """
+
+    loaded = Signal(int, object)  # request id, LoadedText
+    failed = Signal(int, str)  # request id, plain reason
+
+    def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        super().__init__(parent)
+        if pool is None:
+            pool = QThreadPool(self)
+            pool.setMaxThreadCount(2)
+        self._pool = pool
+        self._next_id = 0
+        # Parentless: running jobs hold it, so it outlives this object if need be. Queued
+        # connections deliver its worker-thread emits on this object's (GUI) thread.
+        self._relay = _Relay()
+        self._relay.loaded.connect(self._on_loaded, Qt.ConnectionType.QueuedConnection)
+        self._relay.failed.connect(self._on_failed, Qt.ConnectionType.QueuedConnection)
+
+    def load(self, path: str | os.PathLike[str], encoding: str | None = None) -> int:
+        """Start loading `path` (detecting the encoding unless given); return the request id."""
+        self._next_id += 1
+        self._pool.start(_LoadJob(self._relay, self._next_id, os.fspath(path), encoding))
+        return self._next_id
+
+    def wait_for_done(self, msecs: int = -1) -> bool:
+        """Block until running loads finish (for shutdown and tests, not for the GUI)."""
+        return self._pool.waitForDone(msecs)
+
+    @Slot(int, object)
+    def _on_loaded(self, request_id: int, result: object) -> None:
+        self.loaded.emit(request_id, result)
+
+    @Slot(int, str)
+    def _on_failed(self, request_id: int, reason: str) -> None:
+        self.failed.emit(request_id, reason)
