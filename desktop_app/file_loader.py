@@ -68,6 +68,10 @@ class FileLoader(QObject):
         """Block until running loads finish (for shutdown and tests, not for the GUI)."""
         return self._pool.waitForDone(msecs)
 
+    def wait(self, msecs: int = -1) -> bool:
+        """Same as `wait_for_done` (the name the window uses at shutdown)."""
+        return self.wait_for_done(msecs)
+
     @Slot(int, object)
     def _on_loaded(self, request_id: int, result: object) -> None:
         self.loaded.emit(request_id, result)
