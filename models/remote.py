@@ -12,120 +12,38 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import queue
 import threading
 import time
 import weakref
-from dataclasses import dataclass, replace
-from typing import Any, Literal
+from dataclasses import replace
+from typing import Any
 
 import httpx2
 import openai
 
-from models.base import (
-    GenerationRequest,
-    GenerationStream,
-    ModelError,
-    ModelUnavailable,
-    Piece,
-    Timings,
+from models.base import GenerationRequest, GenerationStream, ModelError, ModelUnavailable
+from models.remote_errors import (
+    SECRETS,
+    classify,
+    host_label,
+    is_retryable,
+    names_the_model,
+    retry_wait,
 )
-from models.remote_errors import SECRETS, classify, host_label, retry_after_seconds
+from models.remote_stream import POLL_S, Deadlines, RemoteStream, Role
 from models.transport import check_url
 
 __all__ = ["Deadlines", "RemoteModel", "list_models", "test_connection"]
 
 log = logging.getLogger(__name__)
 
-Role = Literal["inline", "rewrite"]
 # Sent when the writer gave no key: servers that ignore keys accept anything, and an explicit
 # value stops the client from picking up OPENAI_API_KEY and sending it to some other server.
 _NO_KEY = "no-key"
-_POLL_S = 0.02  # how often a blocked reader or the watcher looks at `request.cancel`
 # Chat fallback for raw continuation prompts on servers without /v1/completions.
 _CONTINUE_SYSTEM = (
     "Continue the user's text from exactly where it stops. Reply with the continuation only."
 )
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    """How long to wait, and how often to retry, for one generation."""
-
-    connect: float = 5.0  # to open the TCP (and TLS) connection
-    read: float = 60.0  # for the response to start, and then between two chunks
-    first_piece: float | None = None  # overall, from the request to the first piece of text
-    retries: int = 2  # on 429, 5xx and connection errors, never after text has arrived
-    retry_after_cap: float = 10.0  # the longest `Retry-After` we honour
-    backoff: float = 0.5  # first wait when the server gives no `Retry-After` (doubles)
-
-    @classmethod
-    def for_role(cls, role: Role) -> Deadlines:
-        """The defaults: inline suggestions must be fast or nothing, rewrites may be patient."""
-        if role == "inline":
-            return cls(connect=1.5, read=1.5, first_piece=1.5, retries=0)
-        return cls()
-
-
-class _RemoteStream(GenerationStream):
-    """The caller's side of one generation: pieces arrive through a queue from the loop thread."""
-
-    def __init__(self, request: GenerationRequest, prompt_tokens: int) -> None:
-        self.timings = Timings(prompt_tokens=prompt_tokens, evaluated_tokens=prompt_tokens)
-        self._request = request
-        self._queue: queue.SimpleQueue[Piece | _End] = queue.SimpleQueue()
-        self._started = time.perf_counter()
-        self._future: Any = None
-        self._finished = False
-        self.pieces = 0  # written by the loop thread only
-
-    # -- loop-thread side -------------------------------------------------------------------
-    def _elapsed_ms(self) -> float:
-        return (time.perf_counter() - self._started) * 1000.0
-
-    def put_piece(self, text: str) -> None:
-        if self.pieces == 0:
-            self.timings.first_piece_ms = self._elapsed_ms()
-        self.pieces += 1
-        self._queue.put(Piece(text))
-
-    def put_end(self, error: Exception | None = None, completion_tokens: int | None = None) -> None:
-        self.timings.generated_tokens = completion_tokens or self.pieces
-        self.timings.total_ms = self._elapsed_ms()
-        self._queue.put(_End(error))
-
-    # -- caller side ------------------------------------------------------------------------
-    def __next__(self) -> Piece:
-        while not self._finished:
-            if self._request.cancel.is_set():
-                self.close()
-                break
-            try:
-                item = self._queue.get(timeout=_POLL_S)
-            except queue.Empty:
-                continue
-            if isinstance(item, Piece):
-                return item
-            self._finished = True
-            if item.error is not None:
-                # Raised here, outside any `except`, so it carries no chained library error.
-                raise item.error
-        raise StopIteration
-
-    def close(self) -> None:
-        """Stop generating and close the HTTP stream (safe to call from any thread, twice)."""
-        if not self._finished:
-            self._finished = True
-            if self.timings.total_ms == 0.0:
-                self.timings.total_ms = self._elapsed_ms()
-                self.timings.generated_tokens = self.pieces
-        if self._future is not None:
-            self._future.cancel()
-
-
-@dataclass
-class _End:
-    error: Exception | None
 
 
 class RemoteModel:
@@ -206,9 +124,9 @@ class RemoteModel:
         if self._closed:
             raise ModelUnavailable(f"The connection to {self._host} is closed.")
         text = request.prompt if request.prompt is not None else _messages_text(request.messages)
-        result = _RemoteStream(request, self.count_tokens(text))
+        result = RemoteStream(request, self.count_tokens(text))
         future = asyncio.run_coroutine_threadsafe(self._generate(request, result), self._loop)
-        result._future = future
+        result.attach(future)
         self._futures.add(future)
         return result
 
@@ -222,7 +140,7 @@ class RemoteModel:
         self._finalizer()
 
     # -- on the loop thread ------------------------------------------------------------------
-    async def _generate(self, request: GenerationRequest, out: _RemoteStream) -> None:
+    async def _generate(self, request: GenerationRequest, out: RemoteStream) -> None:
         task = asyncio.current_task()
         assert task is not None
         watcher = asyncio.get_running_loop().create_task(_watch_cancel(request.cancel, task))
@@ -254,7 +172,7 @@ class RemoteModel:
             read_timeout=d.read,
         )
 
-    async def _with_retries(self, request: GenerationRequest, out: _RemoteStream) -> int | None:
+    async def _with_retries(self, request: GenerationRequest, out: RemoteStream) -> int | None:
         d = self._deadlines
         loop = asyncio.get_running_loop()
         deadline = loop.time() + d.first_piece if d.first_piece is not None else None
@@ -265,9 +183,9 @@ class RemoteModel:
             except Exception as exc:
                 # Never retry once text has reached the writer: a second answer would not
                 # continue the first.
-                if out.pieces or attempt >= d.retries or not _retryable(exc):
+                if out.pieces or attempt >= d.retries or not is_retryable(exc):
                     raise
-                wait = _retry_wait(exc, attempt, d)
+                wait = retry_wait(exc, attempt, d.backoff, d.retry_after_cap)
                 attempt += 1
                 log.info(
                     "Retrying %s in %.2f s (%s; retry %d of %d)",
@@ -280,7 +198,7 @@ class RemoteModel:
                 await asyncio.sleep(wait)
 
     async def _attempt(
-        self, request: GenerationRequest, out: _RemoteStream, deadline: float | None
+        self, request: GenerationRequest, out: RemoteStream, deadline: float | None
     ) -> int | None:
         async with asyncio.timeout_at(deadline) as scope:
             chunks, raw_completion = await self._open(request)
@@ -323,7 +241,7 @@ class RemoteModel:
             try:
                 return await self._client.completions.create(prompt=prompt, **common), True
             except openai.APIStatusError as exc:
-                if exc.status_code not in (404, 405, 501) or _names_the_model(exc):
+                if exc.status_code not in (404, 405, 501) or names_the_model(exc):
                     raise
                 first_error = exc
             # The server may only speak chat (OpenAI itself, for recent models): remember it
@@ -363,7 +281,7 @@ async def _make_client(base_url: str, api_key: str | None, d: Deadlines) -> open
 async def _watch_cancel(cancel: threading.Event, task: asyncio.Task[Any]) -> None:
     """Cancel `task` as soon as the request's cancel event is set (from any thread)."""
     while not cancel.is_set():
-        await asyncio.sleep(_POLL_S)
+        await asyncio.sleep(POLL_S)
     task.cancel()
 
 
@@ -395,31 +313,6 @@ def _shutdown(
         log.debug("Remote model shutdown was not clean", exc_info=True)
     finally:
         SECRETS.remove(api_key)
-
-
-def _retryable(exc: BaseException) -> bool:
-    if isinstance(exc, openai.APITimeoutError):
-        # A connect timeout may be a blip; a read timeout already cost the whole read deadline.
-        cause = exc.__cause__
-        return isinstance(cause, httpx2.ConnectTimeout | httpx2.PoolTimeout)
-    if isinstance(exc, openai.APIConnectionError):
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        return exc.status_code == 429 or exc.status_code >= 500
-    return False
-
-
-def _retry_wait(exc: BaseException, attempt: int, d: Deadlines) -> float:
-    headers = exc.response.headers if isinstance(exc, openai.APIStatusError) else None
-    wait = retry_after_seconds(headers, d.retry_after_cap)
-    if wait is None:
-        wait = min(d.backoff * (2**attempt), d.retry_after_cap)
-    return wait
-
-
-def _names_the_model(exc: openai.APIStatusError) -> bool:
-    """True when a 404 says the model is unknown (so chat would not help), not the endpoint."""
-    return exc.code == "model_not_found" or "model" in str(exc.message).lower()
 
 
 def _messages_text(messages: list[dict[str, str]] | None) -> str:

@@ -25,7 +25,16 @@ import openai
 
 from models.base import ModelError, ModelUnavailable
 
-__all__ = ["SECRETS", "SecretRegistry", "classify", "host_label", "retry_after_seconds"]
+__all__ = [
+    "SECRETS",
+    "SecretRegistry",
+    "classify",
+    "host_label",
+    "is_retryable",
+    "names_the_model",
+    "retry_after_seconds",
+    "retry_wait",
+]
 
 _REDACTED = "[redacted]"
 # Keys shorter than this are placeholders ("no-key", "ollama"), not secrets, and scrubbing them
@@ -275,3 +284,29 @@ def _classify_connection(
     if _caused_by(error, ssl.SSLError):
         return ModelUnavailable(f"{host}: the secure connection failed (certificate not trusted?).")
     return ModelUnavailable(f"Could not connect to {host}.")
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True for failures worth another try: 429, 5xx, and failing to connect."""
+    if isinstance(exc, openai.APITimeoutError):
+        # A connect timeout may be a blip; a read timeout already cost the whole read deadline.
+        return _caused_by(exc, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+    if isinstance(exc, openai.APIConnectionError):
+        return True
+    if isinstance(exc, openai.APIStatusError):
+        return exc.status_code == 429 or exc.status_code >= 500
+    return False
+
+
+def retry_wait(exc: BaseException, attempt: int, backoff: float, cap: float) -> float:
+    """Seconds to wait before retry number `attempt + 1`: the server's wish, else backoff."""
+    headers = exc.response.headers if isinstance(exc, openai.APIStatusError) else None
+    wait = retry_after_seconds(headers, cap)
+    if wait is None:
+        wait = min(backoff * (2**attempt), cap)
+    return wait
+
+
+def names_the_model(exc: openai.APIStatusError) -> bool:
+    """True when a 404 says the model is unknown (so chat would not help), not the endpoint."""
+    return exc.code == "model_not_found" or "model" in str(exc.message).lower()

@@ -113,13 +113,6 @@ def test_cancel_from_another_thread_while_the_reader_waits(rewrite: RemoteModel)
     assert time.perf_counter() - started < 1.0 and count < 200
 
 
-def test_two_models_stream_side_by_side(inline: RemoteModel, rewrite: RemoteModel) -> None:
-    # Each model has its own loop thread; two streams in flight at once both complete.
-    a = inline.stream(GenerationRequest(prompt="Once upon a time", max_tokens=6))
-    b = rewrite.stream(rewrite_request(6))
-    assert "".join(p.text for p in a) and "".join(p.text for p in b)
-
-
 def test_list_models_names_the_served_model(llama_server: LlamaServer) -> None:
     assert list_models(llama_server.base_url, None, timeout=5) == ["smollm2"]
 

@@ -236,6 +236,29 @@ def test_cancel_closes_the_stream_promptly(fault_server: FaultServer, make_model
     assert fault_server.disconnected.wait(2.0)
 
 
+def test_closing_the_stream_closes_the_connection(fault_server: FaultServer, make_model) -> None:
+    fault_server.mode, fault_server.drip_interval = "drip", 0.3
+    model = make_model(fault_server.base_url, timeout=Deadlines(connect=1, read=5))
+    stream = model.stream(chat())
+    assert next(stream).text == "Hello"
+    stream.close()
+    assert list(stream) == []
+    assert fault_server.disconnected.wait(2.0)
+    assert stream.timings.generated_tokens == 1 and stream.timings.total_ms > 0
+
+
+def test_streams_run_side_by_side(fault_server: FaultServer, make_model) -> None:
+    # One loop thread per model, many streams per loop: none waits for another to finish.
+    fault_server.mode, fault_server.drip_interval = "drip", 0.2
+    one = make_model(fault_server.base_url, timeout=Deadlines(connect=1, read=5))
+    two = make_model(fault_server.base_url, role="inline", timeout=Deadlines(1, 5, 5, 0))
+    started = time.perf_counter()
+    streams = [one.stream(chat()), one.stream(chat()), two.stream(GenerationRequest(prompt="x"))]
+    texts = ["".join(piece.text for piece in stream) for stream in streams]
+    assert texts == ["Hello there slowly!"] * 3
+    assert time.perf_counter() - started < 0.6 * 2  # about one drip (0.6 s), not three
+
+
 def test_list_models_and_its_faults(fault_server: FaultServer) -> None:
     assert list_models(fault_server.base_url, CANARY, timeout=0.5) == [FAULT_MODEL]
     fault_server.mode = "401"
