@@ -45,6 +45,7 @@ _TRAILER = re.compile(
         this\s+(?:revised|rewritten|corrected|edited|new)\s+(?:version|text)\b|
         the\s+(?:changes|corrections)\s+(?:i|made|include)\b|
         let\s+me\s+know\b|i\s+hope\s+this\b|hope\s+this\s+helps\b|feel\s+free\b|
+        (?:i(?:'m|\s+am|'ll|\s+will|'d|\s+would)\s+)?(?:be\s+)?(?:happy|glad)\s+to\s+help\b|
         key\s+changes\b)""",
     re.IGNORECASE | re.VERBOSE | re.MULTILINE,
 )

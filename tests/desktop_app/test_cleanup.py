@@ -29,6 +29,7 @@ CHATTER = [
     "Sure!\n\n{a}\n\nLet me know if you need anything else.",
     'Rewritten text:\n\n"{a}"\n\nI hope this helps!',
     "{a}\n\n(Note: 'week' should be plural.)",
+    "{a}\n\nI will be happy to help with the rest of the text.",
 ]
 
 
