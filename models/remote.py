@@ -21,7 +21,13 @@ from typing import Any
 import httpx2
 import openai
 
-from models.base import GenerationRequest, GenerationStream, ModelError, ModelUnavailable
+from models.base import (
+    Cancelled,
+    GenerationRequest,
+    GenerationStream,
+    ModelError,
+    ModelUnavailable,
+)
 from models.remote_errors import (
     SECRETS,
     classify,
@@ -147,7 +153,10 @@ class RemoteModel:
         try:
             usage = await self._with_retries(request, out)
         except asyncio.CancelledError:
-            out.put_end()
+            # Cancelled by the reader (cancel event or `close()`): it knows, end quietly. Only
+            # when the model is closed under a reader must it hear that the text is cut short.
+            cut = self._closed and not request.cancel.is_set()
+            out.put_end(Cancelled(f"The connection to {self._host} was closed.") if cut else None)
             raise
         except Exception as exc:  # every failure becomes one clean ModelError for the caller
             error = self._describe(exc, streamed=out.pieces > 0)

@@ -91,7 +91,7 @@ def test_cancel_mid_stream_stops_promptly_and_the_server_keeps_serving(
     request.cancel.set()
     started = time.perf_counter()
     rest = list(stream)
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 0.5  # the reader polls every 20 ms
     assert len(pieces) + len(rest) < 40  # nowhere near the 400 it asked for
     # The server dropped the cancelled generation and answers the next request at once.
     started = time.perf_counter()
