@@ -11,16 +11,13 @@ and the realtime gate between prompt batches, and the exact probability of each 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import heapq
 import itertools
 import logging
-import os
 import queue
 import threading
 import time
 import warnings
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,132 +34,21 @@ from models.base import (
 )
 from models.gate import GATE
 from models.gguf import check_gguf
+from models.llama_runtime import (
+    LOAD_LOCK,
+    KvSnapshot,
+    default_threads,
+    ensure_log_sink,
+    restore_snapshot,
+    take_snapshot,
+)
+from models.local_stream import END, Interrupted, Job, LocalStream
 
 log = logging.getLogger(__name__)
 
 # Background prompts are evaluated in slices this long so that a realtime request on another
 # model (or a cancel) waits for at most one slice (~30-60 ms here), not a whole 1 s prompt.
 _BACKGROUND_EVAL_SLICE = 32
-# How often a waiting stream re-checks its request's cancel event.
-_CANCEL_POLL_S = 0.05
-
-# llama-cpp-python swaps the process's stdout/stderr file descriptors while it loads a model with
-# verbose=False; two loads at once can leave them pointing at /dev/null for good. Serialise loads.
-_LOAD_LOCK = threading.Lock()
-
-
-def physical_cores() -> int:
-    """Physical CPU cores this process may use (hyper-threads do not speed up llama.cpp)."""
-    try:
-        allowed = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        allowed = os.cpu_count() or 1
-    cores: set[tuple[str, str]] = set()
-    try:
-        physical = core = ""
-        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as info:
-            for line in info:
-                key, _, value = line.partition(":")
-                key = key.strip()
-                if key == "physical id":
-                    physical = value.strip()
-                elif key == "core id":
-                    core = value.strip()
-                    cores.add((physical, core))
-    except OSError:
-        pass
-    return max(1, min(allowed, len(cores) or allowed))
-
-
-def default_threads() -> int:
-    """Threads for llama.cpp: the physical cores but one, so the GUI and the OS keep a core.
-
-    Measured on this 2-vCPU machine (Gemma 3 270M, warm call extending a cached ~400-token
-    prompt, 12 tokens, greedy). Quiet machine: 1 thread 143 ms (first token 15 ms), 2 threads
-    130 ms (13 ms); cold ~150-token prompt 279 vs 149 ms. With other work on the cores (load
-    ~3): 1 thread 242 ms (first token 54 ms), 2 threads 1,687 ms (176 ms); cold 400-token prompt
-    1.6 s vs 4.4 s. llama.cpp's threads wait for each other at every step, so one descheduled
-    thread stalls them all: 2 threads win 10% when idle and lose 3-7x under any contention.
-    """
-    return max(1, physical_cores() - 1)
-
-
-def _install_log_sink() -> None:
-    """Send llama.cpp's own log lines to Python logging (DEBUG) instead of the terminal."""
-    import llama_cpp
-
-    llama_log = logging.getLogger("llama_cpp")
-
-    @llama_cpp.llama_log_callback
-    def _sink(level: int, text: bytes, _user: ctypes.c_void_p) -> None:
-        with contextlib.suppress(Exception):  # never raise into C
-            llama_log.debug("%s", text.decode("utf-8", errors="replace").rstrip())
-
-    llama_cpp.llama_log_set(_sink, ctypes.c_void_p(0))
-    globals()["_LOG_SINK"] = _sink  # keep the callback alive as long as the process
-
-
-class _Interrupted(Exception):
-    """Raised inside llama's loop (from our eval hook) to stop a cancelled generation."""
-
-
-_END = object()
-
-
-@dataclass
-class _Job:
-    request: GenerationRequest
-    out: queue.SimpleQueue
-    timings: Timings
-    created: float
-    started: bool = False
-    abandoned: bool = False  # the stream was closed or cancelled before or during the run
-    # Filled while the job runs on the owner thread:
-    eval_count: int = 0
-    sampled: bool = False
-    pending: list[tuple[int, float]] = field(default_factory=list)  # (bytes, prob) per token
-    consumed_bytes: int = 0
-    emitted_bytes: int = 0
-    logits: np.ndarray | None = None
-
-    def cancelled(self) -> bool:
-        return self.abandoned or self.request.cancel.is_set()
-
-
-class _LocalStream(GenerationStream):
-    """Pieces of one job, read on the caller's thread from the owner thread's output queue."""
-
-    def __init__(self, job: _Job, model_name: str) -> None:
-        self._job = job
-        self._name = model_name
-        self._done = False
-        self.timings = job.timings
-
-    def __next__(self) -> Piece:
-        if self._done:
-            raise StopIteration
-        job = self._job
-        while True:
-            try:
-                item = job.out.get(timeout=_CANCEL_POLL_S)
-            except queue.Empty:
-                if job.request.cancel.is_set() and not job.started:
-                    # Still queued: no need to wait for the owner thread to reach it.
-                    job.abandoned = True
-                    self._done = True
-                    raise Cancelled("Generation cancelled.") from None
-                continue
-            if isinstance(item, Piece):
-                return item
-            self._done = True
-            if item is _END:
-                raise StopIteration
-            raise item
-
-    def close(self) -> None:
-        """Stop the generation (within one token) and stop reading."""
-        self._job.abandoned = True
-        self._done = True
 
 
 class LocalModel:
@@ -183,11 +69,15 @@ class LocalModel:
         self.n_threads = n_threads or default_threads()
         check_gguf(self._path)  # a plain reason for missing / non-GGUF / truncated files
         self._cond = threading.Condition()
-        self._heap: list[tuple[int, int, _Job | None]] = []
+        self._heap: list[tuple[int, int, Job | None]] = []
         self._seq = itertools.count()
         self._closed = False
-        self._current: _Job | None = None
+        self._current: Job | None = None
         self._llm = None
+        # The context holds one priority class's tokens at a time (its "lane"); the other
+        # class's KV cache is parked, so a model shared by both paths keeps each prefix cache.
+        self._lane: Priority | None = None
+        self._parked: dict[Priority, KvSnapshot | None] = {}
         self._ready = threading.Event()
         self._load_error: BaseException | None = None
         self.load_seconds = 0.0
@@ -226,13 +116,13 @@ class LocalModel:
         """Queue `request` (realtime before background) and return its stream of pieces."""
         if request.prompt is None and not request.messages:
             raise ModelError("Nothing to generate from: give a prompt or messages.")
-        job = _Job(request, queue.SimpleQueue(), Timings(), time.perf_counter())
+        job = Job(request, queue.SimpleQueue(), Timings(), time.perf_counter())
         with self._cond:
             if self._closed:
                 raise ModelUnavailable(f"{self._name} is closed.")
             heapq.heappush(self._heap, (int(request.priority), next(self._seq), job))
             self._cond.notify()
-        return _LocalStream(job, self._name)
+        return LocalStream(job, self._name)
 
     def close(self) -> None:
         """Stop the owner thread (cancelling queued and running work) and free the model."""
@@ -257,9 +147,8 @@ class LocalModel:
 
         started = time.perf_counter()
         try:
-            with _LOAD_LOCK:
-                if "_LOG_SINK" not in globals():
-                    _install_log_sink()
+            with LOAD_LOCK:
+                ensure_log_sink()
                 llm = llama_cpp.Llama(
                     str(self._path),
                     n_ctx=self._n_ctx,
@@ -296,10 +185,12 @@ class LocalModel:
                 return
             step = _BACKGROUND_EVAL_SLICE if background else len(tokens)
             for start in range(0, len(tokens), step):
-                if job.cancelled():
-                    raise _Interrupted
-                if background and not GATE.wait_for_background_turn(job.cancelled):
-                    raise _Interrupted
+                if background:
+                    self._yield_to_realtime()
+                    if not GATE.wait_for_background_turn(job.cancelled):
+                        raise Interrupted
+                if job.cancelled() or self._closed:
+                    raise Interrupted
                 piece = tokens[start : start + step]
                 original_eval(piece)
                 if not job.sampled:
@@ -368,10 +259,10 @@ class LocalModel:
             job.out.put(ModelUnavailable(f"{self._name} was closed."))
         llm, self._llm = self._llm, None
         if llm is not None:
-            with _LOAD_LOCK:
+            with LOAD_LOCK:
                 llm.close()
 
-    def _serve(self, job: _Job) -> None:
+    def _serve(self, job: Job) -> None:
         request = job.request
         timings = job.timings
         job.started = True
@@ -381,12 +272,13 @@ class LocalModel:
             job.out.put(Cancelled("Generation cancelled."))
             return
         realtime = request.priority == Priority.REALTIME
+        self._enter_lane(request.priority)
         if realtime:
             GATE.enter_realtime()
         elif not GATE.wait_for_background_turn(job.cancelled):
             job.out.put(Cancelled("Generation cancelled."))
             return
-        outcome: object = _END
+        outcome: object = END
         chunks = None
         try:
             from llama_cpp import LogitsProcessorList
@@ -416,9 +308,11 @@ class LocalModel:
                     )
                     if text:
                         self._emit(job, text)
-                    if job.cancelled():
-                        raise _Interrupted
-        except _Interrupted:
+                    if not realtime:
+                        self._yield_to_realtime()
+                    if job.cancelled() or self._closed:
+                        raise Interrupted
+        except Interrupted:
             outcome = Cancelled("Generation cancelled.")
         except ValueError as error:
             message = str(error)
@@ -441,7 +335,47 @@ class LocalModel:
             timings.total_ms = (time.perf_counter() - job.created) * 1000
         job.out.put(outcome)
 
-    def _emit(self, job: _Job, text: str) -> None:
+    def _enter_lane(self, lane: Priority) -> None:
+        """Make the context hold `lane`'s tokens, parking the other lane's KV cache."""
+        if self._lane == lane:
+            return
+        llm = self._llm
+        if self._lane is not None:
+            self._parked[self._lane] = take_snapshot(llm)
+        restore_snapshot(llm, self._parked.pop(lane, None))
+        self._lane = lane
+
+    def _realtime_waiting(self) -> bool:
+        with self._cond:
+            return bool(self._heap) and self._heap[0][0] == Priority.REALTIME
+
+    def _yield_to_realtime(self) -> None:
+        """From inside a background job: serve queued realtime jobs now, then carry on.
+
+        Called between tokens and between prompt slices, with llama's generator suspended (or
+        inside its eval). The background job's context and sampler are put back afterwards, so
+        it continues exactly where it stopped.
+        """
+        if not self._realtime_waiting():
+            return
+        llm = self._llm
+        background, sampler, lane = self._current, llm._sampler, self._lane
+        try:
+            while True:
+                with self._cond:
+                    if not self._heap or self._heap[0][0] != Priority.REALTIME:
+                        break
+                    _priority, _seq, job = heapq.heappop(self._heap)
+                    self._current = job
+                self._serve(job)
+        finally:
+            with self._cond:
+                self._current = background
+            if lane is not None:
+                self._enter_lane(lane)
+            llm._sampler = sampler
+
+    def _emit(self, job: Job, text: str) -> None:
         """Queue one piece, with the joint probability of the tokens that produced its text."""
         prob: float | None = None
         if job.request.want_probs:

@@ -262,3 +262,51 @@ def test_llama_cpp_says_nothing_on_the_terminal(capfd) -> None:
         model.close()
     out, err = capfd.readouterr()
     assert (out, err) == ("", "")
+
+
+STORY = [{"role": "user", "content": "Write a short story about a lighthouse keeper and a storm."}]
+
+
+def _text(stream) -> str:
+    return "".join(piece.text for piece in stream)
+
+
+def test_realtime_preempts_background_on_the_same_model(smollm2: LocalModel) -> None:
+    reference = _text(smollm2.stream(GenerationRequest(messages=STORY, max_tokens=40)))
+    _text(smollm2.stream(GenerationRequest(prompt=PROSE, max_tokens=2, priority=Priority.REALTIME)))
+
+    background = smollm2.stream(GenerationRequest(messages=STORY, max_tokens=40))
+    pieces = [next(background).text for _ in range(5)]
+    realtime = smollm2.stream(
+        GenerationRequest(prompt=PROSE + " never", max_tokens=3, priority=Priority.REALTIME)
+    )
+    assert _text(realtime)
+    assert background.timings.generated_tokens < 40  # served in the middle of the background job
+    assert realtime.timings.evaluated_tokens <= 3  # its own prefix cache was kept
+    pieces += [piece.text for piece in background]
+    # The background job carried on exactly where it stopped.
+    assert "".join(pieces) == reference
+
+
+def test_realtime_preempts_a_background_prompt_evaluation(smollm2: LocalModel) -> None:
+    long_prompt = PROSE + " " + PROSE.replace("Clara", "Maria") + " " + PROSE.replace("She", "Ann")
+    fresh = LocalModel(smollm2.path, n_ctx=2048, name="Reference")
+    try:
+        reference = _text(fresh.stream(GenerationRequest(prompt=long_prompt, max_tokens=6)))
+    finally:
+        fresh.close()
+
+    created_background = time.perf_counter()
+    background = smollm2.stream(GenerationRequest(prompt=long_prompt, max_tokens=6))
+    while background.timings.queued_ms == 0:
+        time.sleep(0.001)  # until the owner thread has started it (a live field, set once)
+    created_realtime = time.perf_counter()
+    realtime = smollm2.stream(
+        GenerationRequest(prompt="One, two, three,", max_tokens=2, priority=Priority.REALTIME)
+    )
+    assert _text(realtime).strip().startswith("four")
+    assert _text(background) == reference
+    # The realtime job ended before the background job had finished evaluating its prompt.
+    realtime_end_ms = (created_realtime - created_background) * 1000 + realtime.timings.total_ms
+    assert realtime_end_ms < background.timings.first_piece_ms
+    assert background.timings.evaluated_tokens == background.timings.prompt_tokens > 300
