@@ -90,9 +90,14 @@ class RemoteModel:
             target=self._loop.run_forever, name=f"inkling-remote-{role}", daemon=True
         )
         self._thread.start()
-        self._client = asyncio.run_coroutine_threadsafe(
-            _make_client(self._base_url, self._api_key, self._deadlines), self._loop
-        ).result()
+        try:
+            self._client = asyncio.run_coroutine_threadsafe(
+                _make_client(self._base_url, self._api_key, self._deadlines), self._loop
+            ).result()
+        except Exception:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            SECRETS.remove(self._api_key)
+            raise ModelUnavailable(f"Cannot set up a client for {self._host}.") from None
         self._finalizer = weakref.finalize(
             self, _shutdown, self._loop, self._thread, self._client, self._api_key
         )
@@ -363,7 +368,6 @@ def test_connection(
     base_url: str, model: str, api_key: str | None = None, timeout: float = 10.0
 ) -> tuple[bool, float, str]:
     """Ask `model` for one token; return (ok, round-trip ms, one-line message). Blocking."""
-    started = time.perf_counter()
     try:
         remote = RemoteModel(
             base_url,
@@ -374,6 +378,7 @@ def test_connection(
         )
     except ModelUnavailable as exc:
         return False, 0.0, str(exc)
+    started = time.perf_counter()
     try:
         request = GenerationRequest(messages=[{"role": "user", "content": "Hi"}], max_tokens=1)
         for _piece in remote.stream(request):
