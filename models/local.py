@@ -186,9 +186,7 @@ class LocalModel:
             step = _BACKGROUND_EVAL_SLICE if background else len(tokens)
             for start in range(0, len(tokens), step):
                 if background:
-                    self._yield_to_realtime()
-                    if not GATE.wait_for_background_turn(job.cancelled):
-                        raise Interrupted
+                    self._background_turn(job)
                 if job.cancelled() or self._closed:
                     raise Interrupted
                 piece = tokens[start : start + step]
@@ -275,9 +273,6 @@ class LocalModel:
         self._enter_lane(request.priority)
         if realtime:
             GATE.enter_realtime()
-        elif not GATE.wait_for_background_turn(job.cancelled):
-            job.out.put(Cancelled("Generation cancelled."))
-            return
         outcome: object = END
         chunks = None
         try:
@@ -285,7 +280,7 @@ class LocalModel:
 
             options = {
                 "max_tokens": max(1, request.max_tokens),
-                "stop": list(request.stop),
+                "stop": [stop for stop in request.stop if stop],
                 "temperature": request.temperature,
                 "repeat_penalty": 1.0,
                 "stream": True,
@@ -344,6 +339,19 @@ class LocalModel:
             self._parked[self._lane] = take_snapshot(llm)
         restore_snapshot(llm, self._parked.pop(lane, None))
         self._lane = lane
+
+    def _background_turn(self, job: Job) -> None:
+        """Before each background slice or token: realtime work, here or elsewhere, goes first."""
+
+        def stop_waiting() -> bool:
+            return job.cancelled() or self._closed or self._realtime_waiting()
+
+        while True:
+            self._yield_to_realtime()
+            if GATE.wait_for_background_turn(stop_waiting):
+                return
+            if job.cancelled() or self._closed:
+                raise Interrupted
 
     def _realtime_waiting(self) -> bool:
         with self._cond:
