@@ -60,8 +60,8 @@ class RemoteModel:
         base_url: str,
         model: str,
         api_key: str | None = None,
-        *,
         role: Role = "rewrite",
+        *,
         timeout: Deadlines | None = None,
         name: str | None = None,
         context_tokens: int = 4096,
@@ -158,10 +158,12 @@ class RemoteModel:
         try:
             usage = await self._with_retries(request, out)
         except asyncio.CancelledError:
-            # Cancelled by the reader (cancel event or `close()`): it knows, end quietly. Only
-            # when the model is closed under a reader must it hear that the text is cut short.
-            cut = self._closed and not request.cancel.is_set()
-            out.put_end(Cancelled(f"The connection to {self._host} was closed.") if cut else None)
+            # A reader still waiting (the model was closed under it) must hear that the text
+            # was cut short, not see a normal end.
+            if request.cancel.is_set() or not self._closed:
+                out.put_end(Cancelled("Generation cancelled."))
+            else:
+                out.put_end(Cancelled(f"The connection to {self._host} was closed."))
             raise
         except Exception as exc:  # every failure becomes one clean ModelError for the caller
             error = self._describe(exc, streamed=out.pieces > 0)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from models.base import GenerationRequest, GenerationStream, Piece, Timings
+from models.base import Cancelled, GenerationRequest, GenerationStream, Piece, Timings
 
 __all__ = ["POLL_S", "Deadlines", "RemoteStream", "Role"]
 
@@ -76,8 +76,9 @@ class RemoteStream(GenerationStream):
     def __next__(self) -> Piece:
         while not self._finished:
             if self._request.cancel.is_set():
+                # Like the local backend: a cancelled generation ends in `Cancelled`.
                 self.close()
-                break
+                raise Cancelled("Generation cancelled.")
             try:
                 item = self._queue.get(timeout=POLL_S)
             except queue.Empty:
