@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
-from desktop_app.storage import LoadedText, StorageError, load_text
+from desktop_app.storage import LoadedText, StorageError, cleanup_stray_temps, load_text
 
 
 class _Relay(QObject):
@@ -24,6 +24,8 @@ class _LoadJob(QRunnable):
         self._encoding = encoding
 
     def run(self) -> None:
+        # Opening a file from a folder is when leftovers of a killed save there get cleaned.
+        cleanup_stray_temps(os.path.dirname(os.path.abspath(self._path)))
         try:
             result: LoadedText = load_text(self._path, self._encoding)
         except StorageError as exc:

@@ -87,7 +87,7 @@ class FileWatcher(QObject):
             self._reported = "none"
 
     def check_now(self) -> str | None:
-        """ "modified", "deleted" or None: how the file differs from what we last saw (no signal)."""
+        """Return "modified", "deleted" or None: how the file now differs from what we last saw."""
         if self._path is None:
             return None
         try:

@@ -25,7 +25,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance, Slot
 
 from desktop_app import paths
-from desktop_app.storage import DiskStamp, StorageError, atomic_write, load_text
+from desktop_app.storage import (
+    DiskStamp,
+    StorageError,
+    atomic_write,
+    cleanup_stray_temps,
+    load_text,
+)
 
 try:
     import fcntl
@@ -110,6 +116,7 @@ class RecoveryStore:
     def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
         self.folder = Path(folder) if folder else paths.state_dir() / "recovery"
         self.folder.mkdir(parents=True, exist_ok=True)
+        cleanup_stray_temps(self.folder)  # halves of snapshot writes cut short by a crash
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
         self._lock_path = self.folder / f"owner-{self.owner}.lock"
         self._lock_fd: int | None = os.open(self._lock_path, os.O_CREAT | os.O_RDWR, 0o600)

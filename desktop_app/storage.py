@@ -165,6 +165,10 @@ def load_text(path: str | os.PathLike[str], encoding: str | None = None) -> Load
     name = p.name or str(p)
     if p.is_dir():
         raise LoadError(f"{name} is a folder, not a text file")
+    # A FIFO would block the open and a device (/dev/zero) never ends: regular files only.
+    with contextlib.suppress(OSError):
+        if not stat.S_ISREG(os.stat(p).st_mode):
+            raise LoadError(f"{name} is not a regular file")
     try:
         with open(p, "rb") as f:
             st = os.fstat(f.fileno())
@@ -281,6 +285,13 @@ def _save_reason(exc: OSError, folder: Path, target: Path) -> str:
     return f"Could not save {target.name}: {exc.strerror or exc}"
 
 
+def _read_only_mount(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):  # no statvfs on Windows
+        return False
+
+
 def _fsync_dir(folder: Path) -> None:
     """Make the rename itself durable; some platforms cannot open folders, which is harmless."""
     flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
@@ -313,6 +324,12 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> DiskStamp:
         st: os.stat_result | None = os.stat(target)
     except OSError:
         st = None
+    # Replacing needs only the folder's permission, which would silently defeat a file the
+    # writer (or a sync tool) marked read-only.
+    if st is not None and not os.access(target, os.W_OK):
+        if _read_only_mount(folder):
+            raise SaveError(_save_reason(OSError(errno.EROFS, ""), folder, target), errno.EROFS)
+        raise SaveError(f"{target.name} is read-only: save it under another name", errno.EACCES)
     tmp = temp_name_for(target)
     fd = -1
     try:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
 from PySide6.QtCore import QTimer
 
+from desktop_app import storage
 from desktop_app.file_loader import FileLoader
 from desktop_app.storage import LoadedText, save_text
 
@@ -32,6 +34,20 @@ def test_loads_with_request_ids_on_the_gui_thread(qtbot, tmp_path):
     assert results[first].text == "# A\nfirst\n" and results[first].format.newline == "\r\n"
     assert results[second].fallback and results[second].text == "Ünïcode"
     assert threads == [threading.main_thread()] * 2
+    loader.wait_for_done()
+
+
+def test_opening_cleans_old_temps_in_that_folder(qtbot, tmp_path):
+    path = tmp_path / "ch1.md"
+    save_text(path, "text")
+    stray = storage.temp_name_for(path)
+    stray.write_bytes(b"half a save from a killed run")
+    past = time.time() - 300
+    os.utime(stray, (past, past))
+    loader = FileLoader()
+    with qtbot.waitSignal(loader.loaded, timeout=5000):
+        loader.load(path)
+    assert not stray.exists()
     loader.wait_for_done()
 
 

@@ -93,13 +93,18 @@ def test_same_doc_key_in_two_instances_does_not_overwrite(folder):
 
 
 def test_unreadable_leftovers_are_skipped_and_stale_locks_removed(folder):
+    folder.mkdir()
+    half_written = folder / ".snap-x.txt.inkling-tmp-0123abcd"
+    half_written.write_bytes(b"cut short by a crash")
+    past = time.time() - 3600
+    os.utime(half_written, (past, past))
     store = RecoveryStore(folder)
+    assert not half_written.exists()
     (folder / "snap-dead-0000.json").write_text("{not json")
     meta = {"doc_key": "d", "path": None, "saved_at": 1, "owner": "gone", "pid": 1}
     (folder / "snap-gone-1111.json").write_text(json.dumps(meta))  # no text ever written
     stale = folder / "owner-999999-deadbeef.lock"
     stale.write_text("999999")
-    past = time.time() - 3600
     os.utime(stale, (past, past))
     assert store.pending() == []
     assert not stale.exists()

@@ -37,6 +37,17 @@ HYPO = settings(
 )
 
 
+# The round trips are about bytes, not disks: run them in RAM so thousands of fsyncs stay cheap
+# when the machine's disk is busy. The failure tests below use real file systems.
+_RAM = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+@pytest.fixture
+def ram_dir():
+    with tempfile.TemporaryDirectory(dir=_RAM) as d:
+        yield Path(d)
+
+
 def _chars_for(encoding: str) -> st.SearchStrategy[str]:
     """Single characters the encoding can hold; editor text never has CR or NUL."""
 
@@ -75,8 +86,8 @@ def _temps(folder: Path) -> list[str]:
 
 @pytest.mark.parametrize("encoding,bom", FORMATS)
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
-def test_round_trip_hypothesis(tmp_path, encoding, bom, newline):
-    path = tmp_path / "doc.txt"
+def test_round_trip_hypothesis(ram_dir, encoding, bom, newline):
+    path = ram_dir / "doc.txt"
 
     @HYPO
     @given(text=_texts(encoding))
@@ -97,7 +108,7 @@ def test_round_trip_hypothesis(tmp_path, encoding, bom, newline):
         # Open, then save unedited: identical bytes.
         save_loaded(path, loaded.text, loaded.format)
         assert path.read_bytes() == raw
-        assert _temps(tmp_path) == []
+        assert _temps(ram_dir) == []
 
     check()
 
@@ -107,7 +118,7 @@ def test_round_trip_hypothesis(tmp_path, encoding, bom, newline):
 def test_any_openable_bytes_save_back_identically(raw):
     # Whatever bytes we agree to open with consistent line endings, we write back unchanged
     # (cp1252/latin-1 fallbacks, stray CRs, fake BOMs, invalid UTF-16 after a BOM...).
-    with tempfile.TemporaryDirectory() as d:
+    with tempfile.TemporaryDirectory(dir=_RAM) as d:
         path = Path(d) / "x.txt"
         path.write_bytes(raw)
         try:
@@ -159,6 +170,10 @@ def test_missing_folder_and_unreadable(tmp_path):
         load_text(tmp_path / "nope.txt")
     with pytest.raises(LoadError, match="folder"):
         load_text(tmp_path)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # opening it for reading would block until a writer came along
+    with pytest.raises(LoadError, match="not a regular file"):
+        load_text(fifo)
 
 
 def test_invalid_utf8_falls_back_to_cp1252(tmp_path):
@@ -417,6 +432,23 @@ def test_folder_without_write_permission(tmp_path):
         assert result["error"] == f"Permission denied: you cannot write to {folder}"
         assert path.read_bytes() == b"root's text"
         assert _temps(folder) == []
+    finally:
+        shutil.rmtree(folder)
+
+
+def test_read_only_file_in_writable_folder_is_respected(tmp_path):
+    # Replacing needs only folder permission; a read-only file must still not be overwritten.
+    if os.geteuid() != 0:
+        pytest.skip("needs root to switch to the 'nobody' user")
+    folder = Path(tempfile.mkdtemp(prefix="inkling-rofile-"))
+    try:
+        os.chmod(folder, 0o777)
+        path = folder / "final.txt"
+        path.write_bytes(b"signed off")
+        os.chmod(path, 0o444)
+        result = _run_child(_NOBODY_CHILD, str(path))
+        assert result["error"] == "final.txt is read-only: save it under another name"
+        assert path.read_bytes() == b"signed off"
     finally:
         shutil.rmtree(folder)
 
