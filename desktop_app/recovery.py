@@ -311,11 +311,13 @@ class Snapshotter(QObject):
 
     def __init__(
         self,
-        store: RecoveryStore | None = None,
+        store: RecoveryStore | QObject | None = None,
         delay_ms: int = 1000,
         max_delay_ms: int = 5000,
         parent: QObject | None = None,
     ) -> None:
+        if isinstance(store, QObject):  # Snapshotter(window), the usual Qt spelling
+            parent, store = store, None
         super().__init__(parent)
         self.store = store or RecoveryStore()
         self._delay_ms = delay_ms

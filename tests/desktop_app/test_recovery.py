@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from desktop_app.recovery import RecoveryStore, Snapshotter
 from desktop_app.storage import DiskStamp, save_text
@@ -149,6 +149,14 @@ def test_snapshotter_writes_during_long_uninterrupted_typing(qtbot, folder):
     assert 0 < first <= 16 and first < second <= typed["n"]
     snap.shutdown()
     store.close()
+
+
+def test_parent_may_come_first(qtbot, folder):
+    owner = QObject()
+    snap = Snapshotter(owner)
+    assert snap.parent() is owner and isinstance(snap.store, RecoveryStore)
+    snap.shutdown()
+    snap.store.close()
 
 
 def test_discard_and_flush(qtbot, folder):
