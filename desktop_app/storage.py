@@ -251,11 +251,13 @@ def encode_text(text: str, fmt: FileFormat) -> bytes:
         # Python's generic codecs always write a BOM (native order); be explicit instead.
         codec, bom = f"{codec}-le", True
     out = [_BOMS[codec]] if bom and codec in _BOMS else []
+    # Incremental, so stateful codecs (ISO-2022, UTF-7) encode exactly as in one piece.
+    encoder = codecs.getincrementalencoder(codec)("strict")
     line = 1
-    for _pos, piece in _slices(text):
+    for pos, piece in _slices(text):
         body = piece.replace("\n", fmt.newline) if fmt.newline != "\n" else piece
         try:
-            out.append(body.encode(codec))
+            out.append(encoder.encode(body, pos + _SLICE >= len(text)))
         except UnicodeEncodeError as exc:
             ch = exc.object[exc.start]
             where = line + body.count("\n", 0, exc.start)
@@ -263,6 +265,7 @@ def encode_text(text: str, fmt: FileFormat) -> bytes:
                 f"Cannot encode character {ch!r} (U+{ord(ch):04X}) in {codec} at line {where}"
             ) from None
         line += piece.count("\n")
+    out.append(encoder.encode("", True))
     return b"".join(out)
 
 
