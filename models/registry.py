@@ -86,6 +86,16 @@ def _html_to_text(markup: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
+def _terms_only(text: str) -> str:
+    """Cut the web page's menus and footer from the saved Gemma terms, when its markers are there."""
+    start = text.find("Gemma Terms of Use\n\nLast modified")
+    end_marker = "Previous versions of these Terms are archived here."
+    end = text.find(end_marker)
+    if start < 0 or end < start:
+        return text
+    return text[start : end + len(end_marker)]
+
+
 def _gemma_notice() -> str:
     parts = [_GEMMA_NOTICE]
     try:
@@ -95,7 +105,7 @@ def _gemma_notice() -> str:
     except (ModuleNotFoundError, OSError):
         notice = _frozen_text("NOTICE.md") or ""
         terms = _html_to_text(_frozen_text("GEMMA_TERMS.html") or "")
-    parts += [notice.strip(), terms]
+    parts += [notice.strip(), _terms_only(terms)]
     return "\n\n".join(p for p in parts if p)
 
 

@@ -96,5 +96,6 @@ def test_about_text_names_each_model_and_licence() -> None:
     assert "Gemma is provided under and subject to the Gemma Terms of Use" in text
     assert "Apache License" in text and "Version 2.0" in text
     assert "<html" not in text.lower() and "<div" not in text.lower()
+    assert "Section 4: ADDITIONAL PROVISIONS" in text and "Manage cookies" not in text
     entries = registry.about_entries()
     assert [e["licence"] for e in entries] == ["Gemma Terms of Use", "Apache-2.0"]
