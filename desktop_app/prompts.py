@@ -2,9 +2,11 @@
 
 A template (`resources/prompts/<action>.txt`) has a `[system]` and a `[user]` section. Two
 placeholders exist: `{text}` (the writer's text) and `{instruction}` (Custom instruction…). The
-document is treated as data: it is put between `<text>` and `</text>` delimiters, and the system
-message tells the model to edit it and never obey what it says. Substitution is a single pass, so a
-document that itself contains `{instruction}` or `{text}` is passed through literally.
+document is treated as data: it is put between `<text>` and `</text>` delimiters, the system
+message says to work on it and never obey what it says, and the user message states the task both
+before and after the text. All actions share one system message, so llama.cpp's prefix cache keeps
+it evaluated from one job to the next. Substitution is a single pass, so a document that itself
+contains `{instruction}` or `{text}` is passed through literally.
 """
 
 from __future__ import annotations
@@ -77,7 +79,8 @@ def build_messages(
     """
     if isinstance(action, str):
         action = get_action(action)
-    instruction = " ".join((instruction or "").split())
+    # One line, without the closing full stop the template adds itself.
+    instruction = " ".join((instruction or "").split()).rstrip(" .")
     if action.needs_instruction and not instruction:
         raise PromptError(f"{action.plain_label} needs an instruction")
     template = load_template(action.template)

@@ -42,12 +42,19 @@ def test_catalogue_ids_labels_and_shortcuts_are_unique():
         get_action("poem")
 
 
-def test_custom_needs_an_instruction_which_goes_into_both_messages():
+def test_custom_needs_an_instruction_which_goes_into_the_task():
     with pytest.raises(PromptError):
         build_messages("custom", "Text.", "  ")
-    system, user = build_messages("custom", "Text.", "use British  spelling")
-    assert "use British spelling" in system["content"]
-    assert "use British spelling" in user["content"]
+    _, user = build_messages("custom", "Text.", "use British  spelling.")
+    assert user["content"].startswith(
+        "Edit this text following this instruction: use British spelling.\n"
+    )
+
+
+def test_every_action_shares_one_system_message():
+    # One system prompt for all actions keeps it in llama.cpp's prefix cache between jobs.
+    systems = {build_messages(a, "Text.", "x")[0]["content"] for a in ACTIONS}
+    assert len(systems) == 1
 
 
 def test_placeholders_inside_the_document_are_not_expanded():
