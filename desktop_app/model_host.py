@@ -85,6 +85,8 @@ class ModelHost(QObject):
         self._open = opener
         self._specs: dict[str, ModelSpec | None] = dict.fromkeys(ROLES)
         self._states: dict[str, tuple[str, str]] = dict.fromkeys(ROLES, (OFF, "No model"))
+        # model() is also called from worker threads (the suggestion engine's): guard the maps.
+        self._lock = threading.RLock()
         self._serving: dict[str, tuple | None] = dict.fromkeys(ROLES)  # role -> key
         self._shared: dict[tuple, _Shared] = {}
         self._loads: dict[tuple, _Load] = {}
@@ -133,10 +135,11 @@ class ModelHost(QObject):
         load.waiting.append((role, ticket))
 
     def model(self, role: str) -> TextModel | None:
-        """The model serving `role` now, or None (still loading, unavailable or off)."""
+        """The model serving `role` now, or None (loading, unavailable or off). Any thread."""
         self._check_role(role)
-        key = self._serving[role]
-        return self._shared[key].model if key is not None else None
+        with self._lock:
+            key = self._serving[role]
+            return self._shared[key].model if key is not None else None
 
     def state(self, role: str) -> tuple[str, str]:
         """(state, message) of `role`, as last sent by `state_changed`."""
@@ -156,9 +159,10 @@ class ModelHost(QObject):
         for thread in list(self._threads):
             thread.join()
         self._threads.clear()
-        models = [shared.model for shared in self._shared.values()]
-        self._shared.clear()
-        self._serving = dict.fromkeys(ROLES)
+        with self._lock:
+            models = [shared.model for shared in self._shared.values()]
+            self._shared.clear()
+            self._serving = dict.fromkeys(ROLES)
         with self._unclaimed_lock:
             models += self._unclaimed
             self._unclaimed.clear()
@@ -183,7 +187,11 @@ class ModelHost(QObject):
             if model is not None:
                 with self._unclaimed_lock:
                     self._unclaimed.append(model)
-            self._delivered.emit((key, model, error))
+            try:
+                self._delivered.emit((key, model, error))
+            except RuntimeError:  # the host was deleted without shutdown(): do not leak
+                if model is not None:
+                    self._close_quietly(model)
 
         self._threads = [t for t in self._threads if t.is_alive()]
         thread = threading.Thread(target=work, name=f"model-load:{role}", daemon=True)
@@ -211,28 +219,32 @@ class ModelHost(QObject):
         if not waiting:  # every path moved on while it loaded
             self._close_later(model)
             return
-        self._shared[key] = _Shared(model)
+        with self._lock:
+            self._shared[key] = _Shared(model)
         for role, _ticket in waiting:
             self._assign(role, key)
 
     def _assign(self, role: str, key: tuple) -> None:
-        shared = self._shared[key]
-        if self._serving[role] != key:
-            self._release(role)
-            shared.roles.add(role)
-            self._serving[role] = key
+        with self._lock:
+            shared = self._shared[key]
+            if self._serving[role] != key:
+                self._release(role)
+                shared.roles.add(role)
+                self._serving[role] = key
         self._set_state(role, READY, shared.model.name)
 
     def _release(self, role: str) -> None:
-        key = self._serving[role]
-        self._serving[role] = None
-        if key is None:
-            return
-        shared = self._shared[key]
-        shared.roles.discard(role)
-        if not shared.roles:
+        with self._lock:
+            key = self._serving[role]
+            self._serving[role] = None
+            if key is None:
+                return
+            shared = self._shared[key]
+            shared.roles.discard(role)
+            if shared.roles:
+                return
             del self._shared[key]
-            self._close_later(shared.model)
+        self._close_later(shared.model)
 
     def _report_failure(self, role: str, reason: str) -> None:
         self.load_failed.emit(role, reason)

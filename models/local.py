@@ -5,7 +5,13 @@ A `Llama` is not thread-safe, so each `LocalModel` starts one owner thread that 
 returns a `GenerationStream` the caller iterates on its own worker thread. Two small hooks on the
 `Llama` instance (its `eval` and `sample` methods) give what the public API does not: the number
 of prompt tokens actually evaluated (the rest came from llama.cpp's prefix cache), cancellation
-and the realtime gate between prompt batches, and the exact probability of each chosen token.
+and the realtime gate between prompt slices, and the exact probability of each chosen token.
+
+Realtime work never waits for background work: between the background job's tokens (or prompt
+slices) the owner thread serves any queued realtime job, then puts the background job's KV cache
+and sampler back and carries on exactly where it stopped. Each priority class keeps its own KV
+cache (parked as a snapshot while the other runs), so a model shared by both paths keeps both
+prefix caches warm.
 """
 
 from __future__ import annotations
@@ -74,6 +80,7 @@ class LocalModel:
         self._closed = False
         self._current: Job | None = None
         self._llm = None
+        self._free_lock = threading.Lock()
         # The context holds one priority class's tokens at a time (its "lane"); the other
         # class's KV cache is parked, so a model shared by both paths keeps each prefix cache.
         self._lane: Priority | None = None
@@ -106,11 +113,12 @@ class LocalModel:
         return self._n_ctx
 
     def count_tokens(self, text: str) -> int:
-        """Exact token count with the model's tokenizer (thread-safe: tokenizing is read-only)."""
-        llm = self._llm
-        if llm is None:
-            raise ModelUnavailable(f"{self._name} is closed.")
-        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        """Exact token count with the model's tokenizer (any thread: tokenizing is read-only)."""
+        with self._free_lock:  # never tokenize with a model that is being freed
+            llm = self._llm
+            if llm is None:
+                raise ModelUnavailable(f"{self._name} is closed.")
+            return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
 
     def stream(self, request: GenerationRequest) -> GenerationStream:
         """Queue `request` (realtime before background) and return its stream of pieces."""
@@ -255,7 +263,8 @@ class LocalModel:
             self._heap.clear()
         for job in leftover:
             job.out.put(ModelUnavailable(f"{self._name} was closed."))
-        llm, self._llm = self._llm, None
+        with self._free_lock:
+            llm, self._llm = self._llm, None
         if llm is not None:
             with LOAD_LOCK:
                 llm.close()

@@ -249,6 +249,8 @@ def test_close_stops_the_owner_thread(tmp_path: Path) -> None:
         list(queued)
     with pytest.raises(ModelUnavailable, match="closed"):
         model.stream(GenerationRequest(prompt="Hello"))
+    with pytest.raises(ModelUnavailable, match="closed"):
+        model.count_tokens("Hello")
 
 
 def test_llama_cpp_says_nothing_on_the_terminal(capfd) -> None:
