@@ -170,3 +170,41 @@ def test_shutdown_while_loading_leaves_no_threads(qtbot) -> None:
     assert host.model("inline") is None
     qtbot.wait(50)  # let the queued deliveries arrive after shutdown: they must close, not leak
     assert set(threading.enumerate()) <= threads_before
+
+
+def test_gui_thread_keeps_ticking_during_a_first_start(qtbot, tmp_path: Path) -> None:
+    """A first start joins Gemma's chunks (242 MB) and loads two models: all off the GUI thread."""
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    host = ModelHost(models_dir=tmp_path)  # empty: Gemma is assembled during this start
+    clock = QElapsedTimer()
+    lateness: list[int] = []
+    last = [0]
+
+    def tick() -> None:
+        now = clock.elapsed()
+        lateness.append(now - last[0] - 5)
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(5)
+    timer.timeout.connect(tick)
+    clock.start()
+    timer.start()
+    try:
+        with qtbot.waitSignals(
+            [host.state_changed, host.state_changed],
+            timeout=LOAD_TIMEOUT_MS,
+            check_params_cbs=[
+                lambda r, s, _m: (r, s) == ("inline", "ready"),
+                lambda r, s, _m: (r, s) == ("rewrite", "ready"),
+            ],
+            order="none",
+        ):
+            host.start(BUNDLED, BUNDLED)
+    finally:
+        timer.stop()
+        host.shutdown()
+    assert len(lateness) > 20
+    # A blocked GUI thread would show one gap as long as the assembly or a load (0.5-2 s).
+    assert max(lateness) < 250
