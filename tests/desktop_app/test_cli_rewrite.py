@@ -13,6 +13,9 @@ import pytest
 
 from desktop_app import cli_rewrite
 from desktop_app.cli_rewrite import main, output_path_for
+from tests.models import servers
+
+llama_server = servers.llama_server  # the real llama.cpp server, shared with the model tests
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAGRAPH = (
@@ -115,6 +118,37 @@ def test_custom_instruction_runs(capsys, paragraph_file):
     )
     assert status == 0, err
     assert "report" in out
+
+
+def test_a_remote_model_does_the_same_job(capsys, monkeypatch, paragraph_file, llama_server):
+    monkeypatch.setenv("INKLING_TEST_KEY", "sk-test-not-secret")
+    status, out, err = run_cli(
+        capsys,
+        *("--action", "grammar", "--rewrite-model", "remote", "--base-url", llama_server.base_url),
+        *("--model", llama_server.model, "--api-key-env", "INKLING_TEST_KEY"),
+        str(paragraph_file),
+    )
+    assert status == 0, err
+    assert "quarterly report" in out
+    assert "sk-test-not-secret" not in "".join(err) + out
+
+
+def test_an_unset_key_variable_is_one_line(capsys, monkeypatch, paragraph_file):
+    monkeypatch.delenv("INKLING_NO_SUCH_KEY", raising=False)
+    status, out, err = run_cli(
+        capsys,
+        *(
+            "--action",
+            "grammar",
+            "--rewrite-model",
+            "remote",
+            "--base-url",
+            "http://127.0.0.1:9/v1",
+        ),
+        *("--model", "m", "--api-key-env", "INKLING_NO_SUCH_KEY", str(paragraph_file)),
+    )
+    assert (status, out) == (2, "")
+    assert err == ["inkling rewrite: environment variable INKLING_NO_SUCH_KEY is not set"]
 
 
 def test_add_parser_wires_run_into_a_parent_parser():
