@@ -9,7 +9,6 @@ other's live work, and a recycled pid cannot pass for a live owner.
 from __future__ import annotations
 
 import contextlib
-import difflib
 import hashlib
 import json
 import logging
@@ -25,6 +24,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance, Slot
 
 from desktop_app import paths
+from desktop_app.line_diff import unified_line_diff
 from desktop_app.storage import (
     DiskStamp,
     StorageError,
@@ -90,18 +90,13 @@ class Snapshot:
         """Whether the file on disk differs from when the document was opened or last saved."""
         return bool(self.path) and DiskStamp.of(self.path) != self.opened_stamp
 
-    def diff(self, context: int = 3) -> str:
+    def diff(self, context: int = 3, max_lines: int | None = 2000) -> str:
         """A unified diff from the file on disk to the unsaved text ("" when they are equal)."""
-        before = self.disk_text() or ""
         label = self.path or "(untitled)"
-        lines = difflib.unified_diff(
-            before.splitlines(keepends=True),
-            self.text.splitlines(keepends=True),
-            fromfile=f"{label} (on disk)",
-            tofile=f"{label} (unsaved)",
-            n=context,
+        before, after = self.disk_text() or "", self.text
+        return unified_line_diff(
+            before, after, f"{label} (on disk)", f"{label} (unsaved)", context, max_lines
         )
-        return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
     def discard(self) -> None:
         """Delete the snapshot (after restoring it, or when the writer declines it)."""
