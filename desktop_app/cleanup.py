@@ -222,6 +222,10 @@ def clean_output(reply: str, original: str) -> str:
 def clean_partial(reply: str, original: str) -> str:
     """Clean a reply that is still streaming, holding back what may still turn into chatter."""
     text = reply.replace("\r\n", "\n").lstrip()
+    # An echoed opening delimiter is not an introduction: the answer follows it directly.
+    opened = _TAG_OPEN.match(text)
+    if opened:
+        text = text[opened.end() :].lstrip()
     # While the first line is incomplete, one that may be an introduction waits for the rest.
     if "\n" not in text and not _TAG_CLOSE.search(text) and _may_be_preamble(text, original):
         return ""

@@ -81,6 +81,7 @@ def test_partial_output_holds_back_a_possible_preamble_but_streams_plain_text():
     assert clean_partial("Here's the", ORIGINAL) == ""
     assert clean_partial("Sure! Here is a", ORIGINAL) == ""
     assert clean_partial("<text", ORIGINAL) == ""
+    assert clean_partial("<text>The team has been", ORIGINAL) == "The team has been"
     assert clean_partial("Here's the corrected text:\n<text>\nThe team has", ORIGINAL) == (
         "The team has"
     )
