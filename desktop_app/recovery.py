@@ -111,6 +111,9 @@ class RecoveryStore:
     def __init__(self, folder: str | os.PathLike[str] | None = None) -> None:
         self.folder = Path(folder) if folder else paths.state_dir() / "recovery"
         self.folder.mkdir(parents=True, exist_ok=True)
+        # Unsaved writing is private: snapshots inherit no wider access than the folder's.
+        with contextlib.suppress(OSError):
+            os.chmod(self.folder, 0o700)
         cleanup_stray_temps(self.folder)  # halves of snapshot writes cut short by a crash
         self.owner = f"{os.getpid()}-{secrets.token_hex(4)}"
         self._lock_path = self.folder / f"owner-{self.owner}.lock"
@@ -160,6 +163,8 @@ class RecoveryStore:
             fd = os.open(self.folder / f"owner-{owner}.lock", os.O_RDWR)
         except FileNotFoundError:
             return False
+        except OSError:
+            return True  # cannot look (another user's?): never offer what may be live work
         try:
             return not _try_lock(fd)
         finally:

@@ -76,6 +76,7 @@ def test_discard_removes_own_snapshot(folder):
     store = RecoveryStore(folder)
     store.snapshot("k", None, "x")
     assert len(list(folder.glob("snap-*"))) == 2
+    assert folder.stat().st_mode & 0o777 == 0o700  # unsaved writing stays private
     store.discard("k")
     assert list(folder.glob("snap-*")) == []
     store.close()
