@@ -104,6 +104,11 @@ class JobQueue(QObject):
         self._pump()
         return job
 
+    def resubmit(self, job_id: int) -> RewriteJob:
+        """Queue the same action on the same text again ("Try again"); returns the new job."""
+        old = self._jobs[job_id]
+        return self.submit(old.action, old.original, old.instruction)
+
     def cancel(self, job_id: int) -> bool:
         """Cancel a job: a queued one is dropped, a running one stops within one token.
 

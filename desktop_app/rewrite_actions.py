@@ -107,6 +107,25 @@ _BY_ID = {action.id: action for action in ACTIONS}
 CLI_ACTION_IDS: tuple[str, ...] = tuple(a.id for a in ACTIONS if a.id != "continue")
 
 
+RECENT_INSTRUCTIONS = 10
+
+
+def remember_instruction(
+    recent: list[str], instruction: str, keep: int = RECENT_INSTRUCTIONS
+) -> list[str]:
+    """`recent` custom instructions with `instruction` first, without duplicates, at most `keep`.
+
+    Comparison ignores case and spacing, so "Use British spelling" and "use british  spelling"
+    are one entry (the newest wording wins). Returns a new list; empty instructions are ignored.
+    """
+    cleaned = " ".join(instruction.split())
+    if not cleaned:
+        return list(recent[:keep])
+    key = cleaned.casefold()
+    rest = [r for r in recent if " ".join(r.split()).casefold() != key]
+    return [cleaned, *rest][:keep]
+
+
 def get_action(action_id: str) -> RewriteAction:
     """The action with this id; raises `KeyError` naming the known ids if there is none."""
     try:

@@ -153,6 +153,11 @@ def test_cancel_mid_stream_stops_without_a_result(smollm2, make_queue, qtbot):
     assert "job_finished" not in rec.names(job.id)
     assert job.state is JobState.CANCELLED and job.result is None
     assert not queue.cancel(job.id)  # already over
+    # Try again: the same action on the same text, as a new job that runs to the end.
+    with qtbot.waitSignal(queue.job_finished, timeout=60000) as again:
+        retry = queue.resubmit(job.id)
+    assert retry.id != job.id and (retry.action, retry.original) == ("friendly", DOCUMENT)
+    assert again.args == [retry.id, retry.result]
 
 
 def test_a_cancelled_queued_job_never_runs(smollm2, make_queue, qtbot):

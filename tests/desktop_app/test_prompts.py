@@ -9,7 +9,13 @@ import pytest
 from desktop_app.cleanup import clean_output
 from desktop_app.jobs import RewriteJob, run_job_sync
 from desktop_app.prompts import PromptError, build_messages, defuse_delimiters, load_template
-from desktop_app.rewrite_actions import ACTIONS, CLI_ACTION_IDS, get_action
+from desktop_app.rewrite_actions import (
+    ACTIONS,
+    CLI_ACTION_IDS,
+    ApplyMode,
+    get_action,
+    remember_instruction,
+)
 from models import registry
 from models.local import LocalModel
 
@@ -40,6 +46,21 @@ def test_catalogue_ids_labels_and_shortcuts_are_unique():
     assert "continue" not in CLI_ACTION_IDS and "custom" in CLI_ACTION_IDS
     with pytest.raises(KeyError, match="known: concise"):
         get_action("poem")
+
+
+def test_recent_instructions_are_deduplicated_newest_first():
+    recent = remember_instruction([], "use British spelling")
+    recent = remember_instruction(recent, "be brief")
+    recent = remember_instruction(recent, "Use  british spelling")
+    assert recent == ["Use british spelling", "be brief"]
+    assert remember_instruction(recent, "   ") == recent
+    many = [f"instruction {i}" for i in range(10)]
+    assert remember_instruction(many, "new") == ["new", *many[:9]]
+
+
+def test_only_continue_appends():
+    assert [a.id for a in ACTIONS if a.apply_mode is ApplyMode.APPEND] == ["continue"]
+    assert get_action("custom").plain_label == "Custom Instruction"
 
 
 def test_custom_needs_an_instruction_which_goes_into_the_task():
