@@ -97,7 +97,7 @@ def test_stop_sequences_end_the_text(gemma: LocalModel) -> None:
 
 
 def test_cancel_mid_stream_stops_within_a_token(gemma: LocalModel) -> None:
-    request = GenerationRequest(prompt=PROSE, max_tokens=200)
+    request = GenerationRequest(prompt=PROSE, max_tokens=200, priority=Priority.REALTIME)
     stream = gemma.stream(request)
     seen = 0
     with pytest.raises(Cancelled):
@@ -107,9 +107,10 @@ def test_cancel_mid_stream_stops_within_a_token(gemma: LocalModel) -> None:
                 at_cancel = stream.timings.generated_tokens
                 request.cancel.set()
     assert stream.timings.generated_tokens <= at_cancel + 1
-    # The model is free again at once.
-    pieces, _ = _run(gemma, prompt=PROSE, max_tokens=2, priority=Priority.REALTIME)
+    # The model is free again at once, and the interrupted run left its prefix cache usable.
+    pieces, timings = _run(gemma, prompt=PROSE, max_tokens=2, priority=Priority.REALTIME)
     assert pieces
+    assert timings.evaluated_tokens <= 2
 
 
 def test_closing_a_stream_frees_the_model(gemma: LocalModel) -> None:
