@@ -34,6 +34,7 @@ _SCALARS = {
     12: "d",
 }
 _STRING = 8
+_MAX_DIMS = 4  # GGML_MAX_DIMS
 _ARRAY = 9
 
 # llama_ftype (general.file_type) -> the quantization name people know.
@@ -233,6 +234,8 @@ def _parse(path: Path, *, full: bool) -> tuple[dict[str, object], int, int, int]
             for _ in range(tensor_count):
                 reader.skip_string()
                 (n_dims,) = reader.unpack("I")
+                if n_dims > _MAX_DIMS:
+                    raise ValueError(f"a tensor with {n_dims} dimensions")
                 dims = reader.unpack("Q" * n_dims) if n_dims else ()
                 ttype, offset = reader.unpack("IQ")
                 elements = 1

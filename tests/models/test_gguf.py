@@ -91,3 +91,12 @@ def test_unsupported_version(tmp_path: Path) -> None:
     old.write_bytes(b"GGUF" + struct.pack("<IQQ", 1, 0, 0))
     with pytest.raises(ModelUnavailable, match="version 1"):
         check_gguf(old)
+
+
+def test_damaged_tensor_table(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.gguf"
+    name = b"token_embd.weight"
+    tensor = struct.pack("<Q", len(name)) + name + struct.pack("<I", 0x7FFFFFFF)
+    bad.write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 1, 0) + tensor + b"\0" * 64)
+    with pytest.raises(ModelUnavailable, match="damaged"):
+        check_gguf(bad)
