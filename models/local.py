@@ -213,13 +213,13 @@ class LocalModel:
                 job.timings.evaluated_tokens = job.eval_count
             if not self._eog(token):
                 job.timings.generated_tokens += 1
-                prob = 1.0
-                if job.logits is not None:
+                if job.logits is not None:  # only when the request wants probabilities
                     logits = job.logits.astype(np.float64)
                     top = logits.max()
                     prob = float(np.exp(logits[token] - top) / np.exp(logits - top).sum())
                     job.logits = None
-                job.pending.append((len(llm.detokenize([token])), prob))
+                    # Streamed pieces can join tokens: remember each token's bytes to map them.
+                    job.pending.append((len(llm.detokenize([token])), prob))
             return token
 
         llm.eval = eval_hook
