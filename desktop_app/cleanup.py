@@ -180,21 +180,39 @@ def _normal(unit: str) -> str:
 def repetition_cut(text: str, original: str) -> int | None:
     """Where a looping reply starts repeating itself, or None if it does not loop.
 
-    A sentence that the reply says at least twice more often than the original does marks a loop
-    (a tiny model at temperature 0 can repeat one sentence until it runs out of tokens); the cut
-    is at its first surplus occurrence, so one copy of the sentence stays.
+    A tiny model at temperature 0 can repeat one sentence until it runs out of tokens. A long
+    sentence (five words or more) said once more than the original says it marks a loop; a short
+    one must come twice more, since "Yes." may well recur. The cut is at the first surplus
+    occurrence, so one copy of the sentence stays.
     """
     seen: dict[str, list[int]] = {}
+    normal_original = _normal(original)
     for match in _UNIT.finditer(text):
         key = _normal(match.group())
         if len(key) < 6:
             continue
         starts = seen.setdefault(key, [])
         starts.append(match.start())
-        allowed = len(re.findall(re.escape(key), _normal(original))) if key else 0
-        if len(starts) >= max(allowed, 1) + 2:
-            return starts[max(allowed, 1)]
+        allowed = max(1, normal_original.count(key))
+        surplus = 1 if len(key.split()) >= 5 else 2
+        if len(starts) >= allowed + surplus:
+            return starts[allowed]
     return None
+
+
+def drop_echo(text: str, context: str) -> str:
+    """`text` without the leading sentences that only repeat `context` (for Continue writing).
+
+    Asked for the next paragraph, a small model often first copies the text it was given.
+    """
+    normal_context = _normal(context)
+    position = 0
+    for match in _UNIT.finditer(text):
+        key = _normal(match.group())
+        if key and key not in normal_context:
+            break
+        position = match.end()
+    return text[position:].lstrip()
 
 
 def trim_repetition(text: str, original: str) -> str:

@@ -29,8 +29,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from desktop_app.chunking import Chunk, chunk_text, count_paragraphs, reassemble, restore_breaks
-from desktop_app.cleanup import clean_output, clean_partial, repetition_cut
+from desktop_app.chunking import (
+    Chunk,
+    chunk_text,
+    count_paragraphs,
+    reassemble,
+    restore_breaks,
+    split_paragraphs,
+)
+from desktop_app.cleanup import clean_output, clean_partial, drop_echo, repetition_cut
 from desktop_app.prompts import build_messages, prompt_overhead
 from desktop_app.rewrite_actions import ApplyMode, RewriteAction, get_action
 from models.base import (
@@ -43,13 +50,9 @@ from models.base import (
 
 log = logging.getLogger(__name__)
 
-# A 135M-parameter model rewrites one paragraph faithfully but drops whole sentences from a
-# 200-token chunk (measured), so chunks stay about a paragraph even when the context holds more.
-MAX_CHUNK_TOKENS = 100
 # Tokens the model may add beyond the proportional budget (its own wording, a closing line).
 OUTPUT_SLACK_TOKENS = 48
-# Continue writing: how much of the end of the text to read, and how long a paragraph to write.
-CONTINUE_CONTEXT_TOKENS = 600
+# Continue writing: how long a paragraph it may write.
 CONTINUE_MAX_TOKENS = 220
 # At most ~20 partial/progress updates per second reach the GUI.
 THROTTLE_S = 0.05
@@ -143,13 +146,18 @@ PartialCallback = Callable[[str], None]
 
 
 def chunk_budget(action: RewriteAction, model: TextModel, instruction: str | None) -> int:
-    """Largest chunk (in tokens) whose prompt and reply both fit the model's context."""
+    """Largest chunk (in tokens) whose prompt and reply both fit the model's context.
+
+    Never more than the action's own `chunk_tokens`, which keeps a small model faithful.
+    """
     overhead = prompt_overhead(action, model.count_tokens, instruction)
-    room = model.context_tokens - overhead - OUTPUT_SLACK_TOKENS
     if action.apply_mode == ApplyMode.APPEND:
         room = model.context_tokens - overhead - CONTINUE_MAX_TOKENS
-        return max(16, min(CONTINUE_CONTEXT_TOKENS, room))
-    return max(16, min(MAX_CHUNK_TOKENS, int(room / (1 + action.output_ratio))))
+    else:
+        room = int(
+            (model.context_tokens - overhead - OUTPUT_SLACK_TOKENS) / (1 + action.output_ratio)
+        )
+    return max(16, min(action.chunk_tokens, room))
 
 
 def _plan(job: RewriteJob, model: TextModel) -> list[Chunk]:
@@ -172,6 +180,22 @@ def _max_tokens(action: RewriteAction, model: TextModel, messages, body: str) ->
         wanted = int(model.count_tokens(body) * action.output_ratio) + OUTPUT_SLACK_TOKENS
     used = sum(model.count_tokens(m["content"]) for m in messages) + 16
     return max(16, min(wanted, model.context_tokens - used))
+
+
+def fit_to_chunk(action: RewriteAction, chunk: Chunk, cleaned: str) -> str:
+    """Shape a chunk's cleaned reply so it drops into the document's structure.
+
+    A rewrite gets the chunk's own paragraph breaks back; a rewrite of one paragraph (or of a
+    piece of one) stays one paragraph, so a model that adds breaks cannot split the writer's
+    paragraph. Continue writing loses any copy of the text it was given, and keeps one paragraph.
+    """
+    if action.apply_mode == ApplyMode.APPEND:
+        paragraphs = [p for p, _ in split_paragraphs(drop_echo(cleaned, chunk.body))[1]]
+        return paragraphs[0] if paragraphs else ""
+    if chunk.paragraphs <= 1:
+        paragraphs = [p for p, _ in split_paragraphs(cleaned)[1]]
+        return " ".join(paragraphs) if len(paragraphs) > 1 else cleaned
+    return restore_breaks(chunk, cleaned)
 
 
 def run_job_sync(
@@ -283,13 +307,13 @@ def _run(
         finally:
             stream.close()
         check_cancel()
-        cleaned = clean_output(raw, chunk.body).strip()
+        cleaned = fit_to_chunk(action, chunk, clean_output(raw, chunk.body).strip())
         if not cleaned:
             where = f" for chunk {index + 1} of {total}" if total > 1 else ""
             raise ModelError(f"The model gave no usable text{where}; try again.")
         if stats.first_token_ms is None:  # the whole answer arrived within one throttle window
             stats.first_token_ms = elapsed() * 1000
-        bodies.append(restore_breaks(chunk, cleaned))
+        bodies.append(cleaned)
         job.partial = reassemble(chunks[: index + 1], bodies)
         on_partial(job.partial)
         last_emit = time.monotonic()

@@ -32,6 +32,9 @@ class RewriteAction:
     # Budget for the reply relative to the input's tokens: a rewrite is about as long as its
     # input, a summary much shorter. The job adds a small constant for the model's own wording.
     output_ratio: float = 1.5
+    # Largest chunk sent in one request. SmolLM2-135M rewrites about one paragraph faithfully but
+    # drops whole sentences from a 200-token chunk (measured); a summary may read more at once.
+    chunk_tokens: int = 100
     # Continue writing reads only the end of the text and writes one paragraph, so it does not
     # walk the document chunk by chunk.
     per_chunk: bool = True
@@ -80,6 +83,7 @@ ACTIONS: tuple[RewriteAction, ...] = (
         shortcut="Ctrl+Alt+S",
         template="summarize.txt",
         output_ratio=0.6,
+        chunk_tokens=450,
         status_tip="Write a short summary of the text",
     ),
     RewriteAction(
@@ -88,6 +92,7 @@ ACTIONS: tuple[RewriteAction, ...] = (
         shortcut="Ctrl+Alt+W",
         template="continue.txt",
         apply_mode=ApplyMode.APPEND,
+        chunk_tokens=600,  # how much of the end of the text it reads
         per_chunk=False,
         status_tip="Write the next paragraph",
     ),

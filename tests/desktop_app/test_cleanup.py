@@ -72,6 +72,11 @@ def test_a_reply_of_only_chatter_or_markup_is_empty():
 def test_a_looping_reply_keeps_one_copy():
     loop = "I'm so glad you're here. I'm glad.\n\nI'm glad.\n\nI'm glad.\n\nI'm gl"
     assert clean_output(loop, ORIGINAL) == "I'm so glad you're here. I'm glad."
+    # A long sentence said a second time is already a loop.
+    long = "The product is designed to make a positive difference."
+    assert trim_repetition(f"{ANSWER}\n\n{long}\n\n{long}\n\nThe product is", ORIGINAL) == (
+        f"{ANSWER}\n\n{long}"
+    )
     # A refrain the original itself repeats is not a loop.
     song = "La la la, we sing.\nLa la la, we sing.\nLa la la, we sing."
     assert trim_repetition(song, song) == song

@@ -6,8 +6,16 @@ import time
 
 import pytest
 
+from desktop_app.chunking import chunk_text
 from desktop_app.job_queue import JobQueue
-from desktop_app.jobs import JobProgress, JobState, RewriteJob, chunk_budget, run_job_sync
+from desktop_app.jobs import (
+    JobProgress,
+    JobState,
+    RewriteJob,
+    chunk_budget,
+    fit_to_chunk,
+    run_job_sync,
+)
 from desktop_app.perf import PerfLog
 from desktop_app.rewrite_actions import get_action
 from models import registry
@@ -139,6 +147,21 @@ def test_chunks_fit_the_context_with_room_for_the_reply(smollm2):
     for action_id in ("grammar", "summarize", "continue"):
         budget = chunk_budget(get_action(action_id), smollm2, None)
         assert 16 <= budget <= smollm2.context_tokens // 2
+
+
+def test_replies_are_fitted_to_the_chunks_structure():
+    def count(text: str) -> int:
+        return len(text.split())
+
+    one = chunk_text("A single paragraph here.", 50, count)[0]
+    grammar, cont = get_action("grammar"), get_action("continue")
+    assert fit_to_chunk(grammar, one, "A single\n\nparagraph here.") == "A single paragraph here."
+    two = chunk_text("First one.\n\n\nSecond one.", 50, count)[0]
+    assert fit_to_chunk(grammar, two, "First.\nSecond.") == "First.\n\n\nSecond."
+    context = chunk_text("She opened the door. The room was dark.", 50, count)[0]
+    reply = "She opened the door. The room was dark. A cat slept by the fire.\n\nThen more."
+    assert fit_to_chunk(cont, context, reply) == "A cat slept by the fire."
+    assert fit_to_chunk(cont, context, "She opened the door.") == ""
 
 
 def test_cancel_mid_stream_stops_without_a_result(smollm2, make_queue, qtbot):
