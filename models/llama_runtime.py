@@ -42,12 +42,15 @@ def physical_cores() -> int:
 def default_threads() -> int:
     """Threads for llama.cpp: the physical cores but one, so the GUI and the OS keep a core.
 
-    Measured on this 2-vCPU machine (Gemma 3 270M, warm call extending a cached ~400-token
-    prompt, 12 tokens, greedy). Quiet machine: 1 thread 143 ms (first token 15 ms), 2 threads
-    130 ms (13 ms); cold ~150-token prompt 279 vs 149 ms. With other work on the cores (load
-    ~3): 1 thread 242 ms (first token 54 ms), 2 threads 1,687 ms (176 ms); cold 400-token prompt
-    1.6 s vs 4.4 s. llama.cpp's threads wait for each other at every step, so one descheduled
-    thread stalls them all: 2 threads win 10% when idle and lose 3-7x under any contention.
+    Measured on this 2-vCPU machine with Gemma 3 270M (a warm call extending a cached 364-token
+    prompt by a few words, 12 tokens, greedy; medians of 8-10 runs):
+      idle machine:       1 thread: first token 24 ms, 12 tokens 171 ms, cold 366-token prompt
+                          + 12 tokens 892 ms;  2 threads: 20 ms, 157 ms, 585 ms.
+      other work running: 1 thread: 54-64 ms, 242-367 ms, 1.6 s;
+      (load average 3-5)  2 threads: 128-176 ms, 1.7-2.4 s, 4.4-7.8 s.
+    llama.cpp's threads meet at a barrier after every step, so one thread the OS puts aside
+    stalls them all: 2 threads win 8% (warm) when the machine is idle and lose 3-7x as soon as
+    anything else wants a core, which on a writer's laptop (browser, GUI) is the usual case.
     """
     return max(1, physical_cores() - 1)
 
