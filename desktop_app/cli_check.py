@@ -36,6 +36,9 @@ REWRITE_TEXT = (
 REWRITE_ACTION = "concise"
 # The app drops inline suggestions that take longer than this to start (remote inline deadline).
 INLINE_DEADLINE_MS = 1500.0
+# A full licence text is thousands of characters; less means the About box would show only the
+# one-line notice because the licence file is missing from the installation.
+MIN_LICENCE_CHARS = 2000
 EXIT_FAILED = 1
 EXIT_TIMED_OUT = 3
 
@@ -113,10 +116,19 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(inline_model=None, rewrite_model=None)
 
 
+# The terminal's stderr, duplicated at start: llama-cpp-python points file descriptor 2 at
+# /dev/null while it loads a model, which is exactly when the watchdog may have to speak.
+_stderr_fd: int | None = None
+
+
 def _fail_line(reason: str) -> None:
     line = " ".join(str(reason).split()) or "unknown error"
-    sys.stderr.write(f"inkling check: FAILED: {line}\n")
-    sys.stderr.flush()
+    data = f"inkling check: FAILED: {line}\n".encode(errors="replace")
+    if _stderr_fd is None:
+        sys.stderr.buffer.write(data)
+        sys.stderr.flush()
+    else:
+        os.write(_stderr_fd, data)
 
 
 def _quiet(verbose: bool) -> None:
@@ -277,17 +289,35 @@ def _rewrite(model, step: Step, dog: Watchdog) -> None:
     step.total_ms = job.stats.final_ms
 
 
+def _licences(dog: Watchdog) -> str:
+    """Check that Help → About can show each bundled model's full licence; one summary line."""
+    from models.registry import about_entries
+
+    dog.stage = "reading the model licences"
+    parts = []
+    for entry in about_entries():
+        chars = len(entry["notice"])
+        if chars < MIN_LICENCE_CHARS:
+            raise CheckFailed(
+                f"the licence text of {entry['name']} is missing ({chars} characters); "
+                "reinstall Inkling"
+            )
+        parts.append(f"{entry['name']} {entry['licence']} ({chars:,} chars)")
+    return ", ".join(parts)
+
+
 def _ms(value: float | None) -> str:
     return "-" if value is None else f"{value:.0f} ms"
 
 
-def _report(steps: list[Step], source: str, started: float) -> None:
+def _report(steps: list[Step], source: str, licences: str, started: float) -> None:
     print(f"inkling check: OK ({(time.perf_counter() - started):.1f} s; models from {source})")
     for step in steps:
         print(f"{step.role:8} {step.used}")
         timing = f"load {_ms(step.load_ms)}, first token {_ms(step.first_ms)}"
         print(f"{'':8} {timing}, total {_ms(step.total_ms)}")
         print(f"{'':8} -> {step.output!r}" + (f"  ({step.note})" if step.note else ""))
+    print(f"licences {licences}")
     sys.stdout.flush()
 
 
@@ -308,6 +338,7 @@ def _check(args: argparse.Namespace, dog: Watchdog, started: float) -> list[Step
             model, rewrite.used, rewrite.load_ms = _open(rewrite_spec, "rewrite", deadline, dog)
             opened.append(model)
         _rewrite(model, rewrite, dog)
+        args.licences = _licences(dog)
         return [inline, rewrite]
     finally:
         dog.stage = "closing the models"
@@ -317,8 +348,11 @@ def _check(args: argparse.Namespace, dog: Watchdog, started: float) -> list[Step
 
 def run(args: argparse.Namespace) -> int:
     """Run the check; 0 when a suggestion and a rewrite both worked, else non-zero."""
+    global _stderr_fd
     started = time.perf_counter()
     _quiet(args.verbose)
+    sys.stderr.flush()
+    _stderr_fd = os.dup(2)
     dog = Watchdog(args.timeout)
     dog.start()
     try:
@@ -333,5 +367,5 @@ def run(args: argparse.Namespace) -> int:
         _fail_line(f"{type(error).__name__}: {error}")
         return EXIT_FAILED
     dog.stop()
-    _report(steps, args.source, started)
+    _report(steps, args.source, args.licences, started)
     return 0

@@ -83,6 +83,9 @@ def test_bundled_models_make_a_suggestion_and_a_rewrite() -> None:
     assert out.count("load ") == 2 and out.count("first token ") == 2
     outputs = [line.split("-> ", 1)[1] for line in out.splitlines() if "-> " in line]
     assert len(outputs) == 2 and all(len(text.strip("'\" ")) > 1 for text in outputs)
+    licences = out.splitlines()[-1]
+    assert licences.startswith("licences ") and "Gemma Terms of Use" in licences
+    assert "Apache-2.0" in licences
     assert elapsed < PROMISE_S
 
 
@@ -96,7 +99,8 @@ def test_settings_choose_the_models(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "shared with inline" in result.stdout
     assert result.stdout.count(gguf) == 2
-    assert "Gemma" not in result.stdout
+    used = "\n".join(result.stdout.splitlines()[:-1])  # the last line lists every licence
+    assert "Gemma" not in used
 
 
 def test_remote_path_refused_by_local_only_settings() -> None:
