@@ -39,8 +39,11 @@ format: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# One-folder app in dist/inkling/ (and, on Linux, dist/inkling-linux-<arch>.tar.gz). Windows and
+# macOS builds are made on those systems with the same spec.
 package: $(VENV)/.installed-package
 	$(VENV)/bin/pyinstaller --noconfirm --clean pyinstaller.spec
+	@if [ "$$(uname -s)" = Linux ]; then packaging/make_tarball.sh; fi
 
 clean:
 	rm -rf build dist .pytest_cache

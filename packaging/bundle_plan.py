@@ -11,7 +11,6 @@ In the bundle every model file and licence text sits under `<bundle>/models/`, w
 from __future__ import annotations
 
 import importlib.metadata
-import re
 import shutil
 from pathlib import Path
 
@@ -136,10 +135,9 @@ EXCLUDES = (
     "PySide2",
     *(f"PySide6.{name}" for name in _QT_UNUSED),
 )
-# llama.cpp's libraries come three times (libx.so, libx.so.0, libx.so.0.y.z, as copies, not
-# links): Python loads the plain name by path and the libraries find each other by the .so.0
-# SONAME, so the fully versioned copies are dead weight.
-_UNUSED_LIB = re.compile(r"\.so\.\d+\.\d+\.\d+$")
+# Imported by the app's code but never reached in a bundle: the registry imports the Gemma
+# package only to join the chunks, and finds the bundle's assembled file first.
+IMPORTED_BUT_UNUSED_FROZEN = (_GEMMA_PACKAGE,)
 
 
 def smollm2_gguf() -> Path:
@@ -185,8 +183,3 @@ def model_datas(build_dir: Path) -> list[tuple[str, str]]:
     """PyInstaller `datas` entries: both GGUF models and their licence texts, under `models/`."""
     sources = [assemble_gemma(build_dir), smollm2_gguf(), *licence_files(build_dir)]
     return [(str(path), BUNDLE_MODELS_DIR) for path in sources]
-
-
-def llama_binaries(collected: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`collect_dynamic_libs("llama_cpp")` without the fully versioned duplicate copies."""
-    return [(src, dest) for src, dest in collected if not _UNUSED_LIB.search(Path(src).name)]
