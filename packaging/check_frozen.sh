@@ -9,9 +9,13 @@ test -x "$app" || { echo "$app is missing: run make package" >&2; exit 1; }
 home="$(mktemp -d)"
 work="$(mktemp -d)"
 trap 'rm -rf "$home" "$work"' EXIT
+# A new network namespace has only a downed loopback: no connection can leave. Root may make one
+# directly; other users through a user namespace (-r), where the kernel allows those.
 isolate=()
 if unshare -n true 2>/dev/null; then
     isolate=(unshare -n)
+elif unshare -rn true 2>/dev/null; then
+    isolate=(unshare -rn)
 else
     echo "note: unshare -n is not permitted here; checking with the network present" >&2
 fi

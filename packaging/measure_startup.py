@@ -30,10 +30,14 @@ EVENTS = ("python_started", "window_exposed", "inline_model_ready", "first_sugge
 
 
 def _no_network_prefix() -> list[str]:
-    """`unshare -n` when this user may create a network namespace, else nothing."""
+    """`unshare -n` (or `-rn` for non-root users) when allowed, else nothing."""
     unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "-n", "true"], capture_output=True).returncode == 0:
-        return [unshare, "-n"]
+    for flags in ("-n", "-rn"):
+        if (
+            unshare
+            and subprocess.run([unshare, flags, "true"], capture_output=True).returncode == 0
+        ):
+            return [unshare, flags]
     return []
 
 
