@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Prove the built bundle works on its own: `inkling check` from another folder, with an empty
-# HOME (no settings, no assembled models) and, where this user may, no network at all. Then,
-# when an X server can be had (xvfb-run), open the window and wait for a first suggestion.
+# Prove the built bundle works on its own: `inkling check` from another folder (from the unpacked
+# Linux tarball when there is a fresh one), with an empty HOME (no settings, no assembled models)
+# and, where this user may, no network at all. Then, when an X server can be had (xvfb-run), open
+# the window and wait for a first suggestion.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 app="$root/dist/inkling/inkling"
@@ -20,6 +21,13 @@ else
     echo "note: unshare -n is not permitted here; checking with the network present" >&2
 fi
 cd "$work"
+# Prefer the tarball a writer downloads: unpacked elsewhere, it proves the folder is relocatable.
+tarball="$root/dist/inkling-linux-$(uname -m).tar.gz"
+if [ -f "$tarball" ] && [ "$tarball" -nt "$app" ]; then
+    tar -xzf "$tarball" -C "$work"
+    app="$work/inkling/inkling"
+    echo "checking the unpacked $(basename "$tarball")"
+fi
 # Only the essentials of the environment: nothing from the source tree or the venv leaks in.
 env -i PATH=/usr/bin:/bin HOME="$home" LANG=C.UTF-8 "${isolate[@]}" "$app" check
 if command -v xvfb-run >/dev/null; then
