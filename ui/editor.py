@@ -74,6 +74,7 @@ class Editor(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.SansSerif)
         self.setFont(font)
         self.document().setDocumentMargin(16)
+        self.document().setModified(False)  # a margin change counts as a modification in Qt
         self._ghost_format = QTextCharFormat()
         self._update_ghost_colour()
         self.document().contentsChange.connect(self._on_contents_change)

@@ -144,7 +144,7 @@ class MainWindow(QMainWindow):
             view,
             "Inline &Suggestions",
             lambda: self.set_inline_enabled(self.inline_action.isChecked()),
-            "Ctrl+Alt+S",
+            "Ctrl+Alt+I",
         )
         self.inline_action.setCheckable(True)
         self.inline_action.setChecked(self.settings.inline_enabled)
@@ -316,6 +316,8 @@ class MainWindow(QMainWindow):
         self.status.set_encoding(file.describe_format())
         self._update_title()
         self._update_counts()
+        if self.engine is not None:
+            self.engine.warm()
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Save to the document's file (asking for one if it has none)."""
@@ -429,6 +431,7 @@ class MainWindow(QMainWindow):
             self.inline.show_state("off", "Suggestions off")
         elif state == "ready":
             self.inline.show_state("idle", message)
+            self.engine.warm()
         else:
             self.inline.show_state(state, message)
             if state == "unavailable":

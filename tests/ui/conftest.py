@@ -14,12 +14,14 @@ def window(qtbot):
     from ui.main_window import MainWindow
 
     win = MainWindow(Settings())
-    qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
     yield win
+    # Closed here, not by qtbot: a dirty window would ask Save / Discard / Cancel at teardown.
     win.editor.document().setModified(False)
+    win.close()
     win.shutdown()
+    win.deleteLater()
 
 
 def answer_next_box(button: QMessageBox.StandardButton, seen: list | None = None) -> None:
