@@ -11,12 +11,12 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop_app.file_loader import FileLoader
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
 from desktop_app.document import AsyncSaver, DocumentFile, count_words
+from desktop_app.file_loader import FileLoader
 from desktop_app.settings import Settings, save_settings
 from desktop_app.storage import FileFormat, LoadedText
 from ui.editor import Editor
