@@ -123,9 +123,9 @@ def test_frozen_app_finds_models_and_licences_under_the_bundle_names(
 def test_llama_libraries_loaded_by_path_are_collected_with_what_they_need() -> None:
     """llama-cpp-python loads its libraries by path from `llama_cpp/lib`; the import scan
     cannot see that, so the spec collects them, and they find each other by SONAME."""
-    from PyInstaller.utils.hooks import collect_dynamic_libs
-
-    collected = collect_dynamic_libs("llama_cpp")
+    # PyInstaller comes with the `package` extra, which `make test` does not install.
+    hooks = pytest.importorskip("PyInstaller.utils.hooks")
+    collected = hooks.collect_dynamic_libs("llama_cpp")
     assert {dest for _src, dest in collected} == {str(Path("llama_cpp") / "lib")}
     names = {Path(src).name for src, _dest in collected}
     assert {"libllama.so", "libggml.so"} <= names
