@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.models = None
         self.engine = None
         self.inline = None
+        self.rewrite_ui = None
         self._owns_models = False
 
         self._count_timer = QTimer(self)
@@ -124,6 +125,9 @@ class MainWindow(QMainWindow):
         self._action(edit, "&Find…", lambda: self.find_dialog.open_for(False), keys.Find)
         self._action(edit, "Find &Next", self.find_dialog.find_next, keys.FindNext)
         self._action(edit, "R&eplace…", lambda: self.find_dialog.open_for(True), keys.Replace)
+        edit.addSeparator()
+        prefs = self._action(edit, "Pre&ferences…", self.show_preferences, keys.Preferences)
+        prefs.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.edit_menu = edit
 
         view = bar.addMenu("&View")
@@ -400,8 +404,8 @@ class MainWindow(QMainWindow):
 
         `model_host` lets a caller (the benchmarks, the tests) share an already loaded host.
         """
+        from desktop_app.model_config import specs_for_settings
         from desktop_app.model_host import ModelHost
-        from desktop_app.settings import spec_for
         from desktop_app.suggestions import SuggestionEngine
         from ui.inline_controller import InlineController
 
@@ -422,7 +426,10 @@ class MainWindow(QMainWindow):
         state, message = self.models.state("inline")
         self._on_model_state("inline", state, message)
         if own:
-            self.models.start(spec_for(self.settings.inline), spec_for(self.settings.rewrite))
+            self.models.start(*specs_for_settings(self.settings))
+        from ui.rewrite_ui import RewriteUI
+
+        self.rewrite_ui = RewriteUI(self)
 
     def _on_model_state(self, role: str, state: str, message: str) -> None:
         if role != "inline" or self.inline is None:
@@ -446,6 +453,25 @@ class MainWindow(QMainWindow):
             self.engine.set_enabled(enabled)
             if enabled:
                 self._on_model_state("inline", *self.models.state("inline"))
+
+    def show_preferences(self) -> None:
+        """Edit → Preferences…"""
+        from ui.preferences_dialog import PreferencesDialog
+
+        PreferencesDialog(self).exec()
+
+    def apply_model_settings(self) -> None:
+        """Apply changed model settings live: the old models serve until the new are ready."""
+        from desktop_app.model_config import specs_for_settings
+
+        self._persist()
+        if self.models is None:
+            return
+        inline_spec, rewrite_spec = specs_for_settings(self.settings)
+        self.models.configure("inline", inline_spec)
+        self.models.configure("rewrite", rewrite_spec)
+        self.engine.max_tokens = self.settings.inline.max_tokens
+        self.engine.temperature = self.settings.inline.temperature
 
     def show_about(self) -> None:
         """Help → About."""
@@ -472,6 +498,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop background work and wait for pending saves; called after the window closed."""
+        if self.rewrite_ui is not None:
+            self.rewrite_ui.shutdown()
         if self.engine is not None:
             self.engine.shutdown()
         if self.models is not None and self._owns_models:
