@@ -287,6 +287,9 @@ def _rewrite(model, step: Step, dog: Watchdog) -> None:
         raise CheckFailed(f"rewrite: {error}") from None
     step.first_ms = job.stats.first_token_ms
     step.total_ms = job.stats.final_ms
+    if len(step.output) > len(REWRITE_TEXT):
+        # Not a failure (the path works), but worth a look: chatter the cleanup let through.
+        step.note = "longer than the original: the model may have added chatter"
 
 
 def _licences(dog: Watchdog) -> str:
