@@ -34,7 +34,7 @@ HIDDEN_IMPORTS = (
     "qasync",
     "openai",
     "httpx2",
-    "keyring",
+    "keyring",  # PyInstaller's keyring hook then adds its backends and their entry points
     "PySide6.QtTest",  # the benchmarks drive the window with it
 )
 # Parts of PySide6 the app imports; everything else Qt offers is left out.
