@@ -8,6 +8,7 @@ line on stderr, well within the 15 s promise.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -18,16 +19,19 @@ import pytest
 from desktop_app import paths
 from models import registry
 from tests.models import servers
-from tests.models.servers import LlamaServer, smollm2_gguf
+from tests.models.servers import FaultServer, LlamaServer, smollm2_gguf
 
 llama_server = servers.llama_server  # the session fixture, shared with the other remote tests
 unreachable_url = servers.unreachable_url
+fault_server = servers.fault_server
 
 REPO = Path(__file__).resolve().parents[2]
 PROMISE_S = 15.0
 
 
-def run_check(*options: str, timeout: float = 60.0) -> tuple[subprocess.CompletedProcess, float]:
+def run_check(
+    *options: str, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, float]:
     """Run the check in a fresh interpreter; return the result and its wall time in seconds."""
     started = time.monotonic()
     result = subprocess.run(
@@ -36,6 +40,7 @@ def run_check(*options: str, timeout: float = 60.0) -> tuple[subprocess.Complete
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
     return result, time.monotonic() - started
 
@@ -166,3 +171,23 @@ def test_real_server_unknown_model_is_named(llama_server: LlamaServer) -> None:
 def test_remote_without_model_name_is_a_usage_error() -> None:
     result, _elapsed = run_check("--remote", "http://127.0.0.1:9/v1")
     assert_one_line_failure(result, "--model")
+
+
+def test_rejected_key_fails_in_one_line_without_showing_the_key(fault_server: FaultServer) -> None:
+    """A server answering 401 echoes the key back; the check's one line must not pass it on."""
+    canary = "sk-canary-7f3a9e1b5d"
+    fault_server.mode = "401"
+    result, elapsed = run_check(
+        "--remote",
+        fault_server.base_url,
+        "--model",
+        "fake-model",
+        "--api-key-env",
+        "INKLING_TEST_KEY",
+        env={"INKLING_TEST_KEY": canary},
+    )
+    line = assert_one_line_failure(result, "127.0.0.1")
+    assert canary not in result.stdout + result.stderr
+    assert "key" in line.lower()
+    assert fault_server.seen and fault_server.seen[0].authorization == f"Bearer {canary}"
+    assert elapsed < PROMISE_S
