@@ -65,6 +65,9 @@ class Settings:
     # Where an API key lives when no keychain exists: "" (keychain), "session" or "file".
     api_key_storage: str = ""
     api_key_in_file: str = ""  # only with explicit consent; the file is then mode 0600
+    # Per-path keys kept in this file (api_key_storage == "file"; see desktop_app.secrets).
+    inline_api_key_in_file: str = ""
+    rewrite_api_key_in_file: str = ""
 
     def add_recent_file(self, path: str | os.PathLike[str]) -> None:
         """Put `path` first in the recent files, without duplicates."""
