@@ -100,7 +100,10 @@ def _strip_wrappers(text: str) -> str:
         text = text[: close.start()]
     opened = list(_TAG_OPEN.finditer(text))
     if opened:
-        text = text[opened[-1].end() :]
+        after = text[opened[-1].end() :]
+        # An answer followed by an echoed opening tag keeps the answer; otherwise the answer
+        # is what follows the tag.
+        text = after if after.strip() else text[: opened[-1].start()]
     text = _TAG_CLOSE.sub("", text).strip()
     fence = text.find("```")
     if fence != -1:

@@ -97,3 +97,13 @@ def test_partial_output_holds_back_a_possible_preamble_but_streams_plain_text():
     assert clean_partial(f"{ANSWER}\n\nNot", ORIGINAL) == ANSWER
     assert clean_partial(f"{ANSWER}\n\nNote: I", ORIGINAL) == ANSWER
     assert clean_partial(f"{ANSWER}\n\nWe also", ORIGINAL) == f"{ANSWER}\n\nWe also"
+
+
+def test_answer_followed_by_an_echoed_opening_tag_is_kept():
+    original = (
+        "We should probably consider starting the meeting somewhat earlier than we usually do."
+    )
+    reply = "I think it's best to start the meeting a little earlier than usual.\n<text>"
+    assert clean_output(reply, original) == (
+        "I think it's best to start the meeting a little earlier than usual."
+    )
