@@ -292,13 +292,14 @@ class ModelSection(QWidget):
         url = self.preset_combo.itemData(index)
         if url:
             self.url_edit.setText(url)
-        self.preset_combo.setCurrentIndex(0)
 
     @Slot()
     def _on_url(self, *_args) -> None:
         text = self.url_edit.text().strip()
         verdict = check_url(text)
         warning = verdict.warning if text else ""
+        # The preset list names the server when the URL is one of them (no activated signal).
+        self.preset_combo.setCurrentIndex(max(self.preset_combo.findData(text), 0))
         self.url_warning.setText(f"⚠ {warning}" if warning else "")
         self.url_warning.setVisible(bool(warning))
         self.validity_changed.emit()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -62,10 +62,10 @@ class SwitchWatch(QObject):
             setattr(settings, role, self.previous)
             self._window._persist()
         label = dict(ROLES)[role]
-        self._window.status.showMessage(
-            f"{label}: the new model could not be loaded ({reason}); the previous model stays.",
-            15000,
-        )
+        message = f"{label}: the new model could not be loaded ({reason}); the previous one stays."
+        status = self._window.status
+        # After the host's own state messages for this failure, which follow this signal.
+        QTimer.singleShot(0, status, lambda: status.showMessage(message, 15000))
         self._finish()
 
     def _finish(self) -> None:
