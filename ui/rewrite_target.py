@@ -1,0 +1,72 @@
+"""The stretch of the document a rewrite job works on, tracked by a cursor while the writer types.
+
+A `TrackedTarget` holds a `QTextCursor` selection over the target text. Qt moves the cursor with
+every edit elsewhere, so the result lands where the text now is; if the writer edited the target
+itself, `edited()` says so and nothing is applied without the writer's say.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument
+
+# selectedText() marks paragraph and line breaks with Unicode separators, not "\n".
+_SEPARATORS = str.maketrans({"\u2029": "\n", "\u2028": "\n"})
+
+
+def paragraph_bounds(block: QTextBlock) -> tuple[int, int]:
+    """Start and end position of `block`'s text, without its paragraph separator."""
+    start = block.position()
+    return start, start + block.length() - 1
+
+
+class TrackedTarget:
+    """A selection over the target text that follows edits, and the text it held at submit."""
+
+    def __init__(self, document: QTextDocument, start: int, end: int) -> None:
+        self.cursor = QTextCursor(document)
+        self.cursor.setPosition(start)
+        self.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+        self.snapshot = self.current_text()
+
+    def clone(self) -> TrackedTarget:
+        """A second tracker over the same text with the same snapshot (for Try again)."""
+        twin = TrackedTarget.__new__(TrackedTarget)
+        twin.cursor = QTextCursor(self.cursor)
+        twin.snapshot = self.snapshot
+        return twin
+
+    def current_text(self) -> str:
+        """The text under the tracked selection now."""
+        return self.cursor.selectedText().translate(_SEPARATORS)
+
+    def edited(self) -> bool:
+        """True when the writer changed the target text itself since the job was submitted."""
+        return self.current_text() != self.snapshot
+
+    def replace(self, text: str) -> None:
+        """Replace the tracked text with `text` as one undo step."""
+        cursor = self.cursor
+        cursor.beginEditBlock()
+        cursor.insertText(text)
+        cursor.endEditBlock()
+
+    def insert_below(self, text: str) -> tuple[int, int]:
+        """Insert `text` as a new paragraph after the target's paragraph (one undo step).
+
+        Keeps the document's paragraph style: a blank line between paragraphs when the target
+        is followed by one (or is the last paragraph), a single line break otherwise. Returns
+        the inserted text's start and end positions.
+        """
+        document = self.cursor.document()
+        start, end = self.cursor.selectionStart(), self.cursor.selectionEnd()
+        block = document.findBlock(max(start, end - 1))
+        following = block.next()
+        blank_style = not following.isValid() or not following.text().strip()
+        separator = "\n\n" if blank_style else "\n"
+        at = paragraph_bounds(block)[1]
+        cursor = QTextCursor(document)
+        cursor.setPosition(at)
+        cursor.beginEditBlock()
+        cursor.insertText(separator + text)
+        cursor.endEditBlock()
+        return at + len(separator), at + len(separator) + len(text)
