@@ -1,0 +1,128 @@
+"""Local-only mode, and the default all-local setup, open no network connection at all.
+
+A `sys.addaudithook` (tests/netaudit.py) records every `socket.connect` and `socket.getaddrinfo`
+in any thread while the whole app runs: window, model host, inline suggestions, a rewrite and
+the Preferences dialog.
+"""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtCore import Qt
+
+from desktop_app import secrets
+from desktop_app.settings import ModelChoice, Settings
+from models.base import GenerationRequest
+from tests.models.servers import running_fault_server
+from tests.netaudit import record_network
+
+LOAD_MS = 60_000
+SENTENCE = "It is a truth universally acknowledged, that a single man in possession of a"
+
+
+@pytest.fixture(autouse=True)
+def _no_keychain():
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    secrets.forget_session_keys()
+    yield
+    keyring.set_keyring(previous)
+    secrets.forget_session_keys()
+
+
+def _open_window(qtbot, settings: Settings):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(settings)
+    window.show()
+    qtbot.waitExposed(window)
+    window.start_services()
+    return window
+
+
+def _close(window) -> None:
+    window.editor.document().setModified(False)
+    window.close()
+    window.shutdown()
+    window.deleteLater()
+
+
+def _type_and_wait_for_a_model_call(qtbot, window) -> None:
+    engine = window.engine
+    engine.set_debounce(50)
+    before = engine.calls
+    qtbot.keyClicks(window.editor, SENTENCE)
+    qtbot.waitUntil(lambda: engine.calls > before and engine.idle(), timeout=LOAD_MS)
+
+
+def _rewrite(window) -> str:
+    request = GenerationRequest(
+        messages=[{"role": "user", "content": "Fix the spelling: I beleive it."}], max_tokens=8
+    )
+    return "".join(piece.text for piece in window.models.model("rewrite").stream(request))
+
+
+def test_default_settings_make_no_connection(qtbot) -> None:
+    with record_network() as net:
+        window = _open_window(qtbot, Settings())
+        try:
+            for role in ("inline", "rewrite"):
+                qtbot.waitUntil(
+                    lambda r=role: window.models.state(r)[0] == "ready", timeout=LOAD_MS
+                )
+            _type_and_wait_for_a_model_call(qtbot, window)
+            assert _rewrite(window).strip()
+        finally:
+            _close(window)
+    assert window.settings.local_only
+    assert net.events == []
+
+
+def test_local_only_with_a_remote_choice_makes_no_connection(qtbot) -> None:
+    from ui.preferences_dialog import PreferencesDialog
+
+    with running_fault_server() as server:
+        remote = ModelChoice(kind="remote", base_url=server.base_url, remote_model="fake-model")
+        settings = Settings(inline=remote, local_only=True)
+        secrets.set_api_key(settings, "inline", "sk-local-only", secrets.SESSION)
+        window = None
+        try:
+            with record_network() as net:
+                window = _open_window(qtbot, settings)
+                qtbot.waitUntil(
+                    lambda: window.models.state("rewrite")[0] == "ready", timeout=LOAD_MS
+                )
+                assert window.models.state("inline")[0] == "off"
+                assert window.models.model("inline") is None
+                qtbot.keyClicks(window.editor, SENTENCE)
+                assert _rewrite(window).strip()
+                # The dialog shows the remote choice but cannot reach it; OK applies it (off).
+                dialog = PreferencesDialog(window)
+                dialog.show()
+                section = dialog.sections["inline"]
+                assert section.kind() == "remote" and not section.remote_box.isEnabled()
+                assert not section.kind_radios["remote"].isEnabled()
+                qtbot.mouseClick(section.test_button, Qt.MouseButton.LeftButton)
+                qtbot.mouseClick(section.fetch_button, Qt.MouseButton.LeftButton)
+                assert not section.busy()
+                qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+                assert window.models.state("inline")[0] == "off"
+                qtbot.keyClicks(window.editor, " good fortune")
+                qtbot.waitUntil(window.engine.idle, timeout=LOAD_MS)
+            assert net.events == []
+            assert server.seen == []
+
+            # Control: the same recording does see the app connect once local-only is off.
+            with record_network() as control:
+                dialog = PreferencesDialog(window)
+                dialog.show()
+                qtbot.mouseClick(dialog.local_only, Qt.MouseButton.LeftButton)
+                qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+                qtbot.waitUntil(lambda: bool(server.seen), timeout=LOAD_MS)  # the model warms up
+            assert ("127.0.0.1", server.port) in [e.target[:2] for e in control.connections]
+            assert server.seen[0].authorization == "Bearer sk-local-only"
+        finally:
+            if window is not None:
+                _close(window)
