@@ -23,3 +23,13 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("INKLING_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("INKLING_DATA_DIR", str(base / "data"))
     yield base
+
+
+# The loopback servers (the real llama.cpp server once per session, the misbehaving one per
+# test) are fixtures for every module that names them: one real server for the whole session.
+from tests.models.servers import (  # noqa: E402, F401
+    fault_server,
+    llama_server,
+    refused_url,
+    unreachable_url,
+)

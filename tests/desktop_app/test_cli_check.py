@@ -21,10 +21,6 @@ from models import registry
 from tests.models import servers
 from tests.models.servers import FaultServer, LlamaServer, smollm2_gguf
 
-llama_server = servers.llama_server  # the session fixture, shared with the other remote tests
-unreachable_url = servers.unreachable_url
-fault_server = servers.fault_server
-
 REPO = Path(__file__).resolve().parents[2]
 PROMISE_S = 15.0
 

@@ -13,9 +13,6 @@ import pytest
 
 from desktop_app import cli_rewrite
 from desktop_app.cli_rewrite import main, output_path_for
-from tests.models import servers
-
-llama_server = servers.llama_server  # the real llama.cpp server, shared with the model tests
 
 ROOT = Path(__file__).resolve().parents[2]
 PARAGRAPH = (

@@ -11,11 +11,8 @@ import threading
 
 from models.base import GenerationRequest
 from models.remote import Deadlines, RemoteModel, list_models
-from tests.models import servers
 from tests.models.servers import LOOPBACK, FaultServer
 from tests.netaudit import record_network
-
-fault_server = servers.fault_server
 
 
 def test_records_a_remote_stream_made_on_the_models_loop_thread(fault_server: FaultServer) -> None:

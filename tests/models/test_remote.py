@@ -15,10 +15,7 @@ import pytest
 from models import remote
 from models.base import Cancelled, GenerationRequest, ModelUnavailable, TextModel
 from models.remote import Deadlines, RemoteModel, list_models
-from tests.models import servers
 from tests.models.servers import LlamaServer
-
-llama_server = servers.llama_server  # the session fixture, shared with other modules
 
 PATIENT = Deadlines(connect=5, read=30, first_piece=30, retries=0)
 

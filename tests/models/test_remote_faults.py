@@ -17,14 +17,10 @@ import pytest
 from models import remote
 from models.base import Cancelled, GenerationRequest, ModelError, ModelUnavailable
 from models.remote import Deadlines, RemoteModel, list_models
-from tests.models import servers
 from tests.models.servers import FAULT_MODEL, FaultServer
 from tests.netaudit import record_network
 
 # Fixtures shared with the other remote tests (tests/models/conftest.py belongs to no one).
-fault_server = servers.fault_server
-refused_url = servers.refused_url
-unreachable_url = servers.unreachable_url
 
 CANARY = "sk-CANARY-1234567890"
 FAST = Deadlines(connect=0.5, read=0.5, retries=0, backoff=0.05)
