@@ -15,10 +15,11 @@ from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
-from desktop_app.document import AsyncSaver, DocumentFile, count_words
+from desktop_app.document import AsyncSaver, DocumentFile
 from desktop_app.file_loader import FileLoader
 from desktop_app.settings import Settings, save_settings
 from desktop_app.storage import FileFormat, LoadedText
+from ui.document_guard import DocumentGuard
 from ui.editor import Editor
 from ui.find_dialog import FindReplaceDialog
 from ui.icons import app_icon
@@ -55,6 +56,9 @@ class MainWindow(QMainWindow):
         self.saver.failed.connect(self._on_save_failed)
         self._pending_save: tuple[int, int, Path] | None = None  # token, revision, path
         self._after_save: Callable[[], None] | None = None
+        self._load_encoding: str | None = None
+        # Recovery snapshots, outside changes, encodings, highlighting, big texts.
+        self.guard = DocumentGuard(self)
         self._closing_confirmed = False
         self.models = None
         self.engine = None
@@ -148,7 +152,7 @@ class MainWindow(QMainWindow):
             view,
             "Inline &Suggestions",
             lambda: self.set_inline_enabled(self.inline_action.isChecked()),
-            "Ctrl+Alt+I",
+            "Ctrl+Shift+Space",
         )
         self.inline_action.setCheckable(True)
         self.inline_action.setChecked(self.settings.inline_enabled)
@@ -215,8 +219,8 @@ class MainWindow(QMainWindow):
         self.status.set_position(cursor.blockNumber() + 1, cursor.positionInBlock() + 1)
 
     def _update_counts(self) -> None:
-        text = self.editor.toPlainText()
-        self.status.set_counts(count_words(text), len(text))
+        # Kept per block as the text changes: recounting 20 MB here would freeze the window.
+        self.status.set_counts(*self.guard.counts())
 
     # ----------------------------------------------------------------- unsaved changes
     def is_dirty(self) -> bool:
@@ -278,31 +282,44 @@ class MainWindow(QMainWindow):
             self._set_document("", DocumentFile(path=path))
             self.status.showMessage(f"New file: {path.name} will be created when you save", 6000)
 
-    def _open_now(self, path: Path) -> None:
+    def _open_now(self, path: Path, encoding: str | None = None) -> None:
         self._load_path = path.absolute()
-        self._load_request = self.loader.load(str(self._load_path))
+        self._load_encoding = encoding
+        self.guard.cancel_build()
+        self._load_request = self.loader.load(str(self._load_path), encoding)
         self.status.showMessage(f"Opening {path.name}…")
 
     def is_loading(self) -> bool:
-        """True while a file is being read."""
+        """True while a file is being read (or its text laid out)."""
         return self._load_request is not None
+
+    def cancel_load(self) -> None:
+        """Forget an open in progress (its result will be ignored)."""
+        self._load_request = None
+        self.guard.cancel_build()
 
     def _on_loaded(self, request: int, loaded: LoadedText) -> None:
         if request != self._load_request or self._load_path is None:
             return  # an older open, superseded
-        path, self._load_request = self._load_path, None
+        path, encoding = self._load_path, self._load_encoding
         file = DocumentFile(
             path=path, format=loaded.format, stamp=loaded.stamp, encoding_fallback=loaded.fallback
         )
-        self._set_document(loaded.text, file)
-        self.settings.add_recent_file(path)
-        self._persist()
-        if loaded.fallback:
-            self.status.showMessage(
-                f"{path.name} is not valid UTF-8: opened as {loaded.format.encoding}", 10000
-            )
-        else:
-            self.status.showMessage(f"Opened {path.name}", 3000)
+
+        def ready() -> None:
+            if self._load_request == request:
+                self._load_request = None
+            self.guard.opened_with = encoding
+            self.settings.add_recent_file(path)
+            self._persist()
+            if loaded.fallback:
+                self.status.showMessage(
+                    f"{path.name} is not valid UTF-8: opened as {loaded.format.encoding}", 10000
+                )
+            else:
+                self.status.showMessage(f"Opened {path.name}", 3000)
+
+        self._set_document(loaded.text, file, then=ready)
 
     def _on_load_failed(self, request: int, reason: str) -> None:
         if request != self._load_request:
@@ -311,17 +328,26 @@ class MainWindow(QMainWindow):
         self.status.clearMessage()
         QMessageBox.warning(self, "Cannot open file", reason)
 
-    def _set_document(self, text: str, file: DocumentFile) -> None:
+    def _set_document(
+        self, text: str, file: DocumentFile, then: Callable[[], None] | None = None
+    ) -> None:
+        """Show `text` as the document of `file`; a big text is laid out in the background,
+        so `then` may run later."""
         self.editor.clear_ghost()
-        self.editor.setPlainText(text)
+        self.guard.set_text(text, lambda: self._document_ready(file, then))
+
+    def _document_ready(self, file: DocumentFile, then: Callable[[], None] | None) -> None:
         self.editor.moveCursor(QTextCursor.MoveOperation.Start)
         self.editor.document().setModified(False)
         self.file = file
         self.status.set_encoding(file.describe_format())
+        self.guard.document_set(file)
         self._update_title()
         self._update_counts()
         if self.engine is not None:
             self.engine.warm()
+        if then is not None:
+            then()
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Save to the document's file (asking for one if it has none)."""
@@ -346,6 +372,9 @@ class MainWindow(QMainWindow):
         if self._pending_save is not None:
             self.status.showMessage("Still saving…", 2000)
             return
+        if not self.guard.confirm_save(path):
+            return  # another program changed the file and the writer did not say overwrite
+        self.guard.save_started(path)
         token = self.saver.save(path, self.editor.toPlainText(), self.file.format)
         self._pending_save = (token, self.editor.revision, path)
         self._after_save = then
@@ -364,6 +393,7 @@ class MainWindow(QMainWindow):
         self.file.stamp = stamp
         if self.editor.revision == revision:
             self.editor.document().setModified(False)
+        self.guard.saved(path, stamp)
         self.settings.add_recent_file(path)
         self._persist()
         self._update_title()
@@ -378,6 +408,7 @@ class MainWindow(QMainWindow):
         path = self._pending_save[2]
         self._pending_save = None
         self._after_save = None
+        self.guard.save_failed(path)
         self.status.showMessage(f"Not saved: {reason}", 10000)
         box = QMessageBox(
             QMessageBox.Icon.Critical,
@@ -481,9 +512,11 @@ class MainWindow(QMainWindow):
 
     def emergency_snapshot(self) -> None:
         """Keep a recovery copy of the text right now (called by the crash hook)."""
+        self.guard.emergency_snapshot()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._closing_confirmed or not self.is_dirty():
+            self.guard.closing()
             self.persist_window()
             self.find_dialog.close()
             event.accept()
@@ -506,6 +539,7 @@ class MainWindow(QMainWindow):
             self.models.shutdown()
         self.saver.wait(10_000)
         self.loader.wait(5_000)
+        self.guard.shutdown()
 
 
 def select_text(editor: Editor, start: int, end: int) -> None:
