@@ -14,10 +14,12 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontDatabase,
+    QFontMetrics,
     QKeyEvent,
     QKeySequence,
     QPalette,
     QTextCharFormat,
+    QTextDocument,
     QTextLayout,
     QTextOption,
 )
@@ -59,6 +61,7 @@ class Editor(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._ghost_format = QTextCharFormat()
         self.revision = 0
         self._ghost = ""
         self._ghost_block = None
@@ -73,9 +76,11 @@ class Editor(QPlainTextEdit):
         font.setPointSize(BASE_POINT_SIZE)
         font.setStyleHint(QFont.StyleHint.SansSerif)
         self.setFont(font)
+        # The margins around the text column are part of the page, not window chrome.
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.setAutoFillBackground(True)
         self.document().setDocumentMargin(16)
         self.document().setModified(False)  # a margin change counts as a modification in Qt
-        self._ghost_format = QTextCharFormat()
         self._update_ghost_colour()
         self.document().contentsChange.connect(self._on_contents_change)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
@@ -99,14 +104,18 @@ class Editor(QPlainTextEdit):
             self._update_ghost_colour()
 
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
+        # Margins first: Qt lays the text out for the viewport's width inside resizeEvent.
+        # (The viewport's own resize comes back here too, so always measure the whole widget.)
         self._update_margins()
+        super().resizeEvent(event)
 
-    def _update_margins(self) -> None:
-        column = self.fontMetrics().averageCharWidth() * MAX_LINE_CHARS
-        spare = self.width() - column - self.verticalScrollBar().sizeHint().width()
+    def _update_margins(self, width: int | None = None, font: QFont | None = None) -> None:
+        metrics = QFontMetrics(font or self.font())
+        column = metrics.averageCharWidth() * MAX_LINE_CHARS
+        width = self.width() if width is None else width
+        spare = width - column - self.verticalScrollBar().sizeHint().width()
         side = max(SIDE_MARGIN, spare // 2)
-        self.setViewportMargins(side, 8, side, 8)
+        self.setViewportMargins(side, 0, side, 0)
 
     @property
     def zoom(self) -> int:
@@ -118,9 +127,9 @@ class Editor(QPlainTextEdit):
         steps = max(MIN_ZOOM, min(MAX_ZOOM, steps))
         font = self.font()
         font.setPointSize(BASE_POINT_SIZE + steps)
+        self._update_margins(font=font)
         self.setFont(font)
         self._zoom = steps
-        self._update_margins()
         self.zoom_changed.emit(steps)
 
     # ----------------------------------------------------------------- ghost text
@@ -269,6 +278,25 @@ class Editor(QPlainTextEdit):
             return  # a format-only change (like our own preedit relayout)
         self.revision += 1
         self.edited.emit(self.revision, position, removed, added)
+
+    def adopt_document(self, document: QTextDocument) -> QTextDocument:
+        """Show `document` (e.g. one built off the GUI thread) instead of ours; return the old one.
+
+        Like `setPlainText`, this counts as one edit replacing everything (`edited` is emitted).
+        The caller owns the old document and decides when to delete it.
+        """
+        old = self.document()
+        removed = max(0, old.characterCount() - 1)
+        self.clear_ghost()
+        old.contentsChange.disconnect(self._on_contents_change)
+        document.setDocumentMargin(old.documentMargin())
+        document.setDefaultFont(self.font())
+        self.setDocument(document)
+        document.setModified(False)
+        document.contentsChange.connect(self._on_contents_change)
+        self.revision += 1
+        self.edited.emit(self.revision, 0, removed, max(0, document.characterCount() - 1))
+        return old
 
     @property
     def typing(self) -> bool:
