@@ -16,6 +16,8 @@ from PySide6.QtCore import QObject, QTimer
 def isolate_settings() -> None:
     """Run with fresh settings so a benchmark never reads or changes the writer's own."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The offscreen platform warns about window-manager hints it cannot honour: noise here.
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
     if "INKLING_CONFIG_DIR" not in os.environ:
         os.environ["INKLING_CONFIG_DIR"] = tempfile.mkdtemp(prefix="inkling-bench-config-")
 
