@@ -28,7 +28,7 @@ from desktop_app.inline_prompt import (
     shape_suggestion,
     should_suggest,
 )
-from models.base import GenerationRequest, ModelError, Priority, TextModel
+from models.base import Cancelled, GenerationRequest, ModelError, Priority, TextModel
 
 log = logging.getLogger(__name__)
 
@@ -324,6 +324,8 @@ class SuggestionEngine(QObject):
                 continue
             try:
                 self._generate(model, job)
+            except Cancelled:
+                continue  # a newer keystroke took over: nothing to report
             except ModelError as error:
                 self._job_update.emit(job, "", True, error)
             except Exception as error:  # noqa: BLE001 - the worker must survive any failure
