@@ -14,12 +14,19 @@ from PySide6.QtCore import QObject, QTimer
 
 
 def isolate_settings() -> None:
-    """Run with fresh settings so a benchmark never reads or changes the writer's own."""
+    """Run with fresh settings, data and state, so a benchmark never reads or changes the
+    writer's own (nor stops at a recovery offer for their unsaved work); the assembled bundled
+    models are shared, so they are not assembled again."""
+    from desktop_app import paths
+
+    os.environ.setdefault("INKLING_MODELS_DIR", str(paths.models_dir()))
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # The offscreen platform warns about window-manager hints it cannot honour: noise here.
     os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
     if "INKLING_CONFIG_DIR" not in os.environ:
         os.environ["INKLING_CONFIG_DIR"] = tempfile.mkdtemp(prefix="inkling-bench-config-")
+    if "INKLING_DATA_DIR" not in os.environ:
+        os.environ["INKLING_DATA_DIR"] = tempfile.mkdtemp(prefix="inkling-bench-data-")
 
 
 def percentile(values: list[float], q: float) -> float | None:

@@ -1,0 +1,80 @@
+"""The typing benchmark's moving parts, and a short real run through the window."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop_app.bench.common import percentile
+from desktop_app.bench.typing import PAUSE_MS, first_word, prepare_text, schedule
+
+
+def test_prepare_text_unwraps_lines_and_keeps_paragraphs():
+    raw = "It is a truth\nuniversally acknowledged.\n\n\nSecond  paragraph\nhere.\n"
+    assert prepare_text(raw) == "It is a truth universally acknowledged.\n\nSecond paragraph here."
+
+
+def test_schedule_is_human_and_repeatable():
+    text = "One two three. Four five six seven eight nine ten."
+    steps = schedule(text, seed=3)
+    assert [s.char for s in steps] == list(text)
+    assert steps == schedule(text, seed=3)
+    within = [
+        s.delay_ms
+        for s, nxt in zip(steps, text[1:], strict=False)
+        if s.char.isalpha() and nxt.isalpha()
+    ]
+    assert within and max(within) < PAUSE_MS
+    assert any(s.delay_ms >= 900 for s in steps)  # some pauses are long enough to read
+
+
+def test_percentile_and_first_word():
+    assert percentile([], 50) is None
+    assert percentile([10, 20, 30, 40], 50) == 25
+    assert first_word("  mat, and") == "mat,"
+
+
+@pytest.mark.timeout(300)
+def test_short_real_run_reports_every_figure(tmp_path):
+    """A real replay of a few words into the real window with the bundled model."""
+    import subprocess
+    import sys
+
+    text = tmp_path / "text.txt"
+    text.write_text(
+        "The morning was cold and bright. She walked down to the harbour to watch the boats "
+        "come in, as she did every day.\n\nThe fishermen waved to her from the water, and she "
+        "waved back.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "figures.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "desktop_app", "bench", "typing", "--text", str(text)]
+        + ["--chars", "60", "--start", "0", "--json", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=280,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    for key in (
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "latency_max_ms",
+        "raw_p50_ms",
+        "app_raw_ratio",
+        "pauses",
+        "coverage",
+        "precision",
+        "saved_chars",
+        "heartbeat_p99_ms",
+        "heartbeat_max_ms",
+        "calls_per_pause",
+        "peak_rss_mb",
+    ):
+        assert key in figures
+    assert figures["pauses"] > 0
+    assert figures["heartbeat_max_ms"] is not None
+    assert 0.0 <= figures["coverage"] <= 1.0
+    assert "Typing benchmark" in result.stdout
