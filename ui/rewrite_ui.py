@@ -11,6 +11,8 @@ until the writer chooses Replace or Insert below in the review panel.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 
@@ -31,6 +33,9 @@ from ui.rewrite_target import TrackedTarget, paragraph_bounds
 log = logging.getLogger(__name__)
 
 MODEL_WAIT_S = 60.0  # a job submitted while the model loads waits this long for it
+# The rewrite worker runs at a lower CPU priority, so on a busy 2-core machine the OS gives the
+# GUI thread and inline suggestions the core first (a background job only gets slower).
+WORKER_NICE = 10
 # Continue writing reads the end of the text before the cursor; more would be cut by the job.
 CONTINUE_CONTEXT_CHARS = 6000
 NOTHING_TO_REWRITE = "Nothing to rewrite here: select some text or put the cursor in a paragraph."
@@ -43,6 +48,19 @@ def _tail(text: str, limit: int = CONTINUE_CONTEXT_CHARS) -> str:
     cut = text[-limit:]
     space = min((i for i in (cut.find("\n"), cut.find(" ")) if i >= 0), default=-1)
     return cut[space + 1 :] if space >= 0 else cut
+
+
+def _lower_thread_priority() -> None:
+    """Give the calling (worker) thread a lower CPU priority where the OS allows it per thread."""
+    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
+        return  # elsewhere setpriority applies to the whole process, GUI included
+    try:
+        tid = threading.get_native_id()
+        current = os.getpriority(os.PRIO_PROCESS, tid)
+        if current < WORKER_NICE:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICE)
+    except OSError as error:
+        log.debug("could not lower the rewrite thread's priority: %s", error)
 
 
 class RewriteUI(QObject):
@@ -196,6 +214,7 @@ class RewriteUI(QObject):
 
     def _provide_model(self) -> TextModel:
         """The rewrite model; waits (on the worker thread) while it is still loading."""
+        _lower_thread_priority()
         models = self.window.models
         if models is None:
             raise ModelUnavailable("No rewrite model is configured.")

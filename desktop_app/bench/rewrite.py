@@ -171,6 +171,7 @@ class RewriteBench:
         window.resize(1100, 800)
         window.show()
         host = ModelHost()
+        load_started = time.perf_counter()
         host.start(self.inline_spec, self.rewrite_spec)
         for role in ("inline", "rewrite"):
             if not wait_until(lambda r=role: host.state(r)[0] not in ("loading", "off"), 300):
@@ -178,6 +179,7 @@ class RewriteBench:
         if host.state("rewrite")[0] != "ready":
             raise SystemExit(f"Rewrite model unavailable: {host.state('rewrite')[1]}")
         inline_ready = host.state("inline")[0] == "ready"
+        load_s = time.perf_counter() - load_started
         document = "\n\n".join([*self.paragraphs, self.context])
         window._set_document(document, DocumentFile())
         window.start_services(model_host=host)
@@ -193,7 +195,9 @@ class RewriteBench:
         baseline_end = time.perf_counter() + self.baseline_s
         wait_until(lambda: time.perf_counter() > baseline_end, self.baseline_s + 5)
         baseline = list(writer.painted)
+        baseline_heartbeat = heartbeat.summary()["heartbeat_max_ms"]
         writer.painted.clear()
+        heartbeat.start()  # from here on: jobs running while the writer types
         started = time.perf_counter()
         for action in self.actions:
             for index, paragraph in enumerate(self.paragraphs):
@@ -212,6 +216,7 @@ class RewriteBench:
                 "inline_latency_p95_ms": percentile(during, 95),
                 "inline_shown_during_jobs": len(during),
                 "inline_baseline_p50_ms": percentile(baseline, 50),
+                "heartbeat_baseline_max_ms": baseline_heartbeat,
                 "inline_baseline_shown": len(baseline),
                 "inline_model_ready": inline_ready,
                 "typed_chars": writer.i,
@@ -220,6 +225,7 @@ class RewriteBench:
                     sum(len(p.split()) for p in self.paragraphs) / len(self.paragraphs)
                 ),
                 "peak_rss_mb": round(peak_rss_mb(), 1),
+                "model_load_s": round(load_s, 2),
                 "actions": {
                     action: summarize([r for r in self.records if r.action == action])
                     for action in self.actions
