@@ -15,6 +15,7 @@ WINDOW_MIN_CHARS = 600  # after a jump, at least this much text before the curso
 WINDOW_MAX_CHARS = 1800  # jump once the window grows past this (~450 tokens)
 
 _PUNCT_END = re.compile(r"(?:[.!?…][\"'”’)]?|[;:—]|,)(?=\s|$)")
+_NEXT_WORD = re.compile(r"\s\S")
 _TRIGGER_AFTER = re.compile(r"[\w.,;:!?)\]\"'”’ \t-]$")
 
 
@@ -91,6 +92,17 @@ def shape_suggestion(request: InlinePrompt, generated: str) -> str | None:
     if not text.strip():
         return None
     return cut_at_clause(text)
+
+
+def reaches_next_word(request: InlinePrompt, generated: str) -> bool:
+    """True once `generated` has begun a word after the one the writer is typing.
+
+    The confidence gate is judged there: completing a half-typed word is easy for the model,
+    and what the writer sees at the next pause is the word after it.
+    """
+    if request.stripped:
+        return bool(generated.strip())
+    return bool(_NEXT_WORD.search(generated))
 
 
 def cut_at_clause(text: str) -> str:

@@ -24,6 +24,7 @@ from desktop_app.inline_prompt import (
     build_prompt,
     choose_anchor,
     is_finished,
+    reaches_next_word,
     repeats_after,
     shape_suggestion,
     should_suggest,
@@ -344,17 +345,23 @@ class SuggestionEngine(QObject):
         )
         stream = model.stream(request)
         raw = ""
-        first = True
         shown = ""
+        joint = 1.0
+        gated = False
         try:
             for piece in stream:
                 if job.cancel.is_set():
                     return
-                if first:
-                    first = False
-                    if piece.prob is not None and piece.prob < self.min_first_prob:
-                        break  # not confident: show nothing
                 raw += piece.text
+                if piece.prob is not None:
+                    joint *= piece.prob
+                if not gated:
+                    if not reaches_next_word(job.prompt, raw):
+                        continue  # still finishing the writer's word: judge with what follows
+                    if joint < self.min_first_prob:
+                        self._job_update.emit(job, "", True, None)  # not confident: show nothing
+                        return
+                    gated = True
                 shaped = shape_suggestion(job.prompt, raw)
                 if shaped is None:
                     if raw.strip():
@@ -367,6 +374,9 @@ class SuggestionEngine(QObject):
                     break
         finally:
             stream.close()
+        if not gated and raw.strip() and joint >= self.min_first_prob:
+            # The whole answer finished the writer's word ("Hertfordsh" + "ire."): show it.
+            shown = shape_suggestion(job.prompt, raw) or ""
         if not job.cancel.is_set():
             self._job_update.emit(job, shown, True, getattr(stream, "timings", None))
 

@@ -66,3 +66,14 @@ def test_anchor_stays_while_typing_then_jumps_in_a_large_step():
 def test_repeats_what_follows():
     assert repeats_after(".", ".")
     assert not repeats_after("mat.", "")
+
+
+def test_reaches_next_word():
+    from desktop_app.inline_prompt import reaches_next_word
+
+    mid = build_prompt(0, 0, "so much to tel")
+    assert not reaches_next_word(mid, "l")
+    assert not reaches_next_word(mid, "l,")
+    assert reaches_next_word(mid, "l you")
+    after_space = build_prompt(0, 0, "so much to tell ")
+    assert reaches_next_word(after_space, " you")

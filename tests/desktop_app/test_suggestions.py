@@ -177,3 +177,21 @@ def test_real_bundled_model_suggests_a_continuation(qtbot, make_engine):
         assert texts[-1].startswith(" ")  # no trailing space in the prompt: the space is ours
     finally:
         model.close()
+
+
+def test_mid_word_gate_judges_the_next_word(qtbot, make_engine):
+    """Finishing the writer's word is easy; the gate looks at the word after it."""
+    sure_then_unsure = ScriptedModel([Piece("l", 0.99), Piece(" you", 0.1), Piece(".", 0.9)])
+    engine = make_engine(sure_then_unsure, Doc("I have so much to tel"))
+    shown = []
+    engine.shown.connect(shown.append)
+    engine.note_edit(1)
+    qtbot.waitUntil(lambda: bool(sure_then_unsure.requests) and engine.idle(), timeout=5000)
+    qtbot.wait(50)
+    assert shown == []
+    sure = ScriptedModel([Piece("l", 0.99), Piece(" you", 0.8), Piece(".", 0.9)])
+    engine = make_engine(sure, Doc("I have so much to tel"))
+    with qtbot.waitSignal(engine.shown, timeout=5000):
+        engine.note_edit(1)
+    qtbot.waitUntil(engine.idle, timeout=5000)
+    assert engine._current[2] == "l you."
