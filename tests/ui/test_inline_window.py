@@ -140,3 +140,21 @@ def test_toggle_is_remembered(qtbot, window):
     window.set_inline_enabled(False)
     assert load_settings().inline_enabled is False
     assert not window.inline_action.isChecked()
+
+
+@pytest.mark.timeout(180)
+def test_app_with_models_quits_with_no_stray_threads(qtbot):
+    import threading
+
+    before = {t.ident for t in threading.enumerate()}
+    win = MainWindow(Settings())
+    win.show()
+    win.start_services()
+    qtbot.waitUntil(lambda: win.models.state("inline")[0] == "ready", timeout=120_000)
+    qtbot.waitUntil(lambda: win.models.state("rewrite")[0] == "ready", timeout=120_000)
+    qtbot.keyClicks(win.editor, "A few words")
+    win.editor.document().setModified(False)
+    win.close()
+    win.shutdown()
+    win.deleteLater()
+    qtbot.waitUntil(lambda: {t.ident for t in threading.enumerate()} <= before, timeout=10_000)
