@@ -114,12 +114,14 @@ class ReviewPanel(QWidget):
         if self.job_id is not None:
             signal.emit(self.job_id)
 
-    def _set_buttons(self, *, apply: bool, retry: bool, discard: bool) -> None:
+    def _set_buttons(
+        self, *, apply: bool, retry: bool, discard: bool, copy: bool | None = None
+    ) -> None:
         append = self.mode == ApplyMode.APPEND
         self.replace_button.setEnabled(apply and not append)
         self.replace_button.setVisible(not append)
         self.insert_button.setEnabled(apply)
-        self.copy_button.setEnabled(apply)
+        self.copy_button.setEnabled(apply if copy is None else copy)
         self.retry_button.setEnabled(retry)
         self.discard_button.setEnabled(discard)
         default = self.insert_button if append else self.replace_button
@@ -199,6 +201,14 @@ class ReviewPanel(QWidget):
             self.replace_button.setText("&Replace")
             verb = "Insert it below" if self.mode == ApplyMode.APPEND else "Replace the original"
             self.message.setText(f"Ready. {verb}, or discard it.")
+
+    def show_document_gone(self) -> None:
+        """Another document replaced the one the job was made for: the proposal can only be copied."""
+        what = "you can copy it" if self.result is not None else "it was stopped"
+        self.message.setText(
+            f"This rewrite was made for a document that is no longer open; {what}."
+        )
+        self._set_buttons(apply=False, retry=False, discard=True, copy=self.result is not None)
 
     def show_failed(self, reason: str) -> None:
         """The job failed: say why, offer Try again."""

@@ -22,7 +22,12 @@ def paragraph_bounds(block: QTextBlock) -> tuple[int, int]:
 class TrackedTarget:
     """A selection over the target text that follows edits, and the text it held at submit."""
 
-    def __init__(self, document: QTextDocument, start: int, end: int) -> None:
+    def __init__(
+        self, document: QTextDocument, start: int, end: int, source: object = None
+    ) -> None:
+        # What the text belonged to (the window's file): another file opened in the same
+        # editor reuses the QTextDocument, and the cursor would land in the wrong text.
+        self.source = source
         self.cursor = QTextCursor(document)
         self.cursor.setPosition(start)
         self.cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
@@ -33,6 +38,7 @@ class TrackedTarget:
         twin = TrackedTarget.__new__(TrackedTarget)
         twin.cursor = QTextCursor(self.cursor)
         twin.snapshot = self.snapshot
+        twin.source = self.source
         return twin
 
     def current_text(self) -> str:

@@ -293,6 +293,7 @@ class RewriteUI(QObject):
         return target, target.snapshot
 
     def _adopt(self, job: RewriteJob, target: TrackedTarget, whole: bool) -> None:
+        target.source = self.window.file
         self._targets[job.id] = target
         if whole:
             self._whole.add(job.id)
@@ -330,7 +331,15 @@ class RewriteUI(QObject):
             panel.set_message(self._stage(self._progress[job_id]))
         self.review_dock.show()
 
+    def _gone(self, target: TrackedTarget) -> bool:
+        """True when another document (File → New or Open) replaced the target's."""
+        return target.source is not self.window.file
+
     def _present_result(self, job: RewriteJob, target: TrackedTarget) -> None:
+        if self._gone(target):
+            self.panel.show_result(target.snapshot, job.result or "", target_edited=False)
+            self.panel.show_document_gone()
+            return
         edited = target.edited()
         if edited:
             self._edit_shown.add(job.id)
@@ -379,6 +388,9 @@ class RewriteUI(QObject):
     def _on_progress(self, job_id: int, progress: JobProgress) -> None:
         self._progress[job_id] = progress
         job = self.queue.job(job_id)
+        target = self._targets.get(job_id)
+        if job is not None and target is not None and self._gone(target) and not job.finished:
+            self.queue.cancel(job_id)  # its document was closed: the work would be wasted
         if job is not None and self.job_list.state_text(job_id) != job.state.value:
             self.job_list.update_job(job)
         if self.panel.job_id == job_id:
@@ -410,8 +422,12 @@ class RewriteUI(QObject):
 
     def _on_cancelled(self, job_id: int) -> None:
         self._job_ended(self.queue.job(job_id))
+        target = self._targets.get(job_id)
         if self.panel.job_id == job_id:
-            self.panel.show_cancelled()
+            if target is not None and self._gone(target):
+                self.panel.show_document_gone()
+            else:
+                self.panel.show_cancelled()
 
     def _job_ended(self, job: RewriteJob | None) -> None:
         if job is not None:
@@ -432,13 +448,21 @@ class RewriteUI(QObject):
             return None
         return job, target
 
+    def _applicable(self, job_id: int) -> tuple[RewriteJob, TrackedTarget] | None:
+        ready = self._ready(job_id)
+        if ready is not None and self._gone(ready[1]):
+            if self.panel.job_id == job_id:
+                self.panel.show_document_gone()
+            return None
+        return ready
+
     def replace(self, job_id: int) -> bool:
         """Replace the target with the result as one undo step; True if it was applied.
 
         If the target was edited since the job started and the writer has not been told yet,
         nothing is applied: the panel says so and offers "Apply to changed text".
         """
-        ready = self._ready(job_id)
+        ready = self._applicable(job_id)
         if ready is None:
             return False
         job, target = ready
@@ -455,7 +479,7 @@ class RewriteUI(QObject):
 
     def insert_below(self, job_id: int) -> bool:
         """Insert the result as a new paragraph after the target's paragraph (one undo step)."""
-        ready = self._ready(job_id)
+        ready = self._applicable(job_id)
         if ready is None:
             return False
         job, target = ready

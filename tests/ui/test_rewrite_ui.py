@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.jobs import JobProgress
 from desktop_app.rewrite_actions import ACTIONS
@@ -123,6 +123,25 @@ def test_an_edit_to_the_target_is_detected_not_applied_blindly(qtbot, win):
     assert editor.toPlainText() == edited_text  # not applied
     qtbot.mouseClick(ui.panel.replace_button, Qt.MouseButton.LeftButton)  # the writer's choice
     assert editor.toPlainText() == TEXT.replace(CASUAL, job.result)
+    editor.undo()
+    assert editor.toPlainText() == edited_text  # the writer's own typing is a separate step
+
+
+def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
+    from tests.ui.conftest import answer_next_box
+
+    ui, editor = win.rewrite_ui, win.editor
+    put_cursor_in(editor, CASUAL)
+    job = ui.run_action("concise")
+    answer_next_box(QMessageBox.StandardButton.Discard)
+    win.new_document()
+    qtbot.keyClicks(editor, "A new story.")
+    wait_end(qtbot, ui, job)
+    assert ui.replace(job.id) is False and ui.insert_below(job.id) is False
+    assert editor.toPlainText() == "A new story."
+    # Usually its next progress report stops it; a job that finished first stays unapplied.
+    assert "no longer open" in ui.panel.message.text()
+    assert job.state.value == "cancelled" or not ui.panel.replace_button.isEnabled()
 
 
 def test_edits_elsewhere_move_the_target_and_replace_still_lands(qtbot, win):
@@ -239,3 +258,34 @@ def test_a_job_waits_for_the_model_still_loading(qtbot, window):
     finally:
         window.rewrite_ui.shutdown()
         host.shutdown()
+
+
+def test_review_panel_marks_word_differences(qtbot):
+    from desktop_app.rewrite_actions import ApplyMode
+    from ui.review_panel import ReviewPanel
+
+    panel = ReviewPanel()
+    qtbot.addWidget(panel)
+    panel.begin(7, "Fix Grammar and Spelling", "He go to school.", ApplyMode.REPLACE)
+    panel.show_partial("He goes")
+    panel.show_partial("")  # a held-back line does not blank what is shown
+    assert panel.proposal_text() == "He goes"
+    panel.show_result("He go to school.", "He goes to school.", target_edited=False)
+
+    original = {f.text(): f.charFormat() for f in _fragments(panel.original_view)}
+    proposal = {f.text(): f.charFormat() for f in _fragments(panel.proposal_view)}
+    assert original["go"].fontStrikeOut() and not original["He "].fontStrikeOut()
+    assert proposal["goes"].foreground().color().green() > 100
+    assert "go" not in proposal
+    assert panel.replace_button.isEnabled() and panel.replace_button.isDefault()
+    with qtbot.waitSignal(panel.replace_requested) as signal:
+        qtbot.mouseClick(panel.replace_button, Qt.MouseButton.LeftButton)
+    assert signal.args == [7]
+
+
+def _fragments(view):
+    block = view.document().firstBlock()
+    it = block.begin()
+    while not it.atEnd():
+        yield it.fragment()
+        it += 1
