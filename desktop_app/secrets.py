@@ -108,39 +108,69 @@ def get_api_key(settings: Settings, role: str) -> str | None:
 def set_api_key(settings: Settings, role: str, key: str, storage: str) -> None:
     """Store `key` for `role` in `storage` and remove it from the other places (empty key: forget).
 
-    Changes `settings` (the caller persists them). Raises `SecretStoreError` when the keychain
-    refuses; the message names the keychain's error type, never the key.
+    Changes `settings` (the caller persists them). Blocking when a keychain exists: the
+    Preferences dialog calls `write_keychain` in the background and `record_api_key` after.
+    Raises `SecretStoreError` when the keychain refuses (then nothing changed).
+    """
+    if storage not in STORAGES:
+        raise ValueError(f"unknown key storage {storage!r}")
+    if storage == KEYCHAIN and not keychain_available():
+        raise SecretStoreError("No keychain is available on this system.")
+    if keychain_available():
+        write_keychain(role, key if storage == KEYCHAIN else "")
+    record_api_key(settings, role, key, storage)
+
+
+def write_keychain(role: str, key: str) -> None:
+    """Put `key` in the keychain for `role` (empty: delete it). Blocking; any thread.
+
+    Raises `SecretStoreError` naming the keychain's error type, never the key.
+    """
+    _file_field(role)
+    key = key.strip()
+    backend = keychain_backend()
+    if backend is None:
+        raise SecretStoreError("No keychain is available on this system.")
+    try:
+        if key:
+            backend.set_password(SERVICE, _username(role), key)
+        else:
+            _delete_from_keychain(backend, role)
+    except Exception as error:
+        raise SecretStoreError(
+            f"The keychain refused the {role} API key ({type(error).__name__})."
+        ) from None
+    with _lock:
+        _keychain_cache[role] = key or None
+
+
+def record_api_key(settings: Settings, role: str, key: str, storage: str) -> None:
+    """Note where `role`'s key lives, in memory and `settings` only (the keychain part is done).
+
+    Never blocks. A key must never linger in the file after the writer moved it elsewhere.
     """
     if storage not in STORAGES:
         raise ValueError(f"unknown key storage {storage!r}")
     field = _file_field(role)
     key = key.strip()
-    backend = keychain_backend()
-    if storage == KEYCHAIN and backend is None:
-        raise SecretStoreError("No keychain is available on this system.")
     settings.api_key_storage = storage
-    # The file copy goes first: a key must never linger in the file after the writer moved it.
     setattr(settings, field, key if storage == FILE else "")
     with _lock:
         _session.pop(role, None)
-        _keychain_cache.pop(role, None)
         if storage == SESSION and key:
             _session[role] = key
-    if backend is None:
-        return
-    try:
-        if storage == KEYCHAIN and key:
-            backend.set_password(SERVICE, _username(role), key)
-            with _lock:
-                _keychain_cache[role] = key
+        if storage == KEYCHAIN:
+            _keychain_cache[role] = key or None
         else:
-            _delete_from_keychain(backend, role)
-    except SecretStoreError:
-        raise
-    except Exception as error:
-        raise SecretStoreError(
-            f"The keychain refused the {role} API key ({type(error).__name__})."
-        ) from None
+            _keychain_cache.pop(role, None)
+
+
+def key_known_without_keychain(settings: Settings, role: str) -> bool:
+    """True when `get_api_key` answers from memory or the settings (no keychain read)."""
+    if effective_storage(settings) != KEYCHAIN:
+        return True
+    with _lock:
+        return role in _keychain_cache
 
 
 def _delete_from_keychain(backend, role: str) -> None:

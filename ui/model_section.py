@@ -68,6 +68,7 @@ class ModelSection(QWidget):
         self.role = role
         self._initial = choice
         self._initial_key = api_key
+        self._key_pending = False  # the key is being read from the keychain
         self._local_only = False
         self._relay = TaskRelay()
         self._relay.finished.connect(self._on_task)
@@ -221,8 +222,26 @@ class ModelSection(QWidget):
         """True when the writer changed the API key."""
         return self.api_key() != self._initial_key.strip()
 
+    def begin_key_read(self) -> None:
+        """The key is being read from the keychain in the background: wait for it."""
+        self._key_pending = True
+        self.key_edit.setEnabled(False)
+        self.key_edit.setPlaceholderText("reading the keychain…")
+        self.validity_changed.emit()
+
+    def set_initial_key(self, key: str) -> None:
+        """The key as stored (read from the keychain in the background)."""
+        self._initial_key = key
+        self._key_pending = False
+        self.key_edit.setText(key)
+        self.key_edit.setEnabled(True)
+        self.key_edit.setPlaceholderText("not needed for most local servers")
+        self.validity_changed.emit()
+
     def problem(self) -> str:
         """Why this page cannot be applied yet ("" when it can)."""
+        if self._key_pending:
+            return "Reading the API key from the keychain…"
         kind = self.kind()
         if kind == "gguf":
             path = self.gguf_edit.text().strip()

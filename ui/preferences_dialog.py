@@ -9,6 +9,7 @@ writer, while the host keeps the previous model serving.
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 from PySide6.QtCore import QObject, QTimer, Slot
@@ -28,10 +29,12 @@ from PySide6.QtWidgets import (
 from desktop_app import secrets
 from desktop_app.settings import ModelChoice, settings_path
 from ui.model_section import ModelSection
+from ui.preferences_tasks import TaskRelay, run_task
 
 log = logging.getLogger(__name__)
 
 ROLES = (("inline", "Inline suggestions"), ("rewrite", "Rewrites"))
+_jobs = itertools.count(1)
 
 
 class SwitchWatch(QObject):
@@ -84,6 +87,18 @@ class PreferencesDialog(QDialog):
         self.resize(640, 520)
         self._main = window
         settings = window.settings
+        self._relay = TaskRelay()
+        self._relay.finished.connect(self._on_task)
+        self._key_reads: dict[int, str] = {}  # job -> role whose key is being read
+        self._store_job: tuple[int, dict[str, str], str] | None = None  # job, keys, storage
+        # Made first: the pages report their state while they are built.
+        self.problem_label = QLabel()
+        self.problem_label.setWordWrap(True)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
 
         self.local_only = QCheckBox(
             "Local-only mode: never send text to a server (every remote choice is off)"
@@ -93,12 +108,20 @@ class PreferencesDialog(QDialog):
         self.sections: dict[str, ModelSection] = {}
         for role, label in ROLES:
             choice = getattr(settings, role)
-            # Only a remote path's key is read: a local setup never asks the keychain.
-            key = secrets.get_api_key(settings, role) if choice.kind == "remote" else ""
+            # Only a remote path's key is read: a local setup never asks the keychain. A
+            # keychain may block (locked, a prompt): it is read in the background.
+            remote = choice.kind == "remote"
+            in_memory = secrets.key_known_without_keychain(settings, role)
+            key = secrets.get_api_key(settings, role) if remote and in_memory else ""
             section = ModelSection(role, choice, key or "", self)
             section.validity_changed.connect(self._update_ok)
             self.sections[role] = section
             self.tabs.addTab(section, label)
+            if remote and not in_memory:
+                section.begin_key_read()
+                job = next(_jobs)
+                self._key_reads[job] = role
+                run_task(self._relay, job, lambda r=role: secrets.get_api_key(settings, r))
 
         self.keys_box = QGroupBox("API keys")
         keys_layout = QVBoxLayout(self.keys_box)
@@ -123,14 +146,6 @@ class PreferencesDialog(QDialog):
                 keys_layout.addWidget(radio)
             stored = secrets.effective_storage(settings)
             (self.file_radio if stored == secrets.FILE else self.session_radio).setChecked(True)
-
-        self.problem_label = QLabel()
-        self.problem_label.setWordWrap(True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.local_only)
@@ -172,20 +187,53 @@ class PreferencesDialog(QDialog):
 
     def accept(self) -> None:
         """Store the keys, apply the model choices live and close."""
-        if not self.ok_button.isEnabled():
+        if not self.ok_button.isEnabled() or self._store_job is not None:
             return
-        window = self._main
-        settings = window.settings
+        settings = self._main.settings
         storage = self.key_storage()
         moved = storage != secrets.effective_storage(settings)
-        for role, section in self.sections.items():
-            if not (section.key_changed() or moved):
-                continue
-            try:
-                secrets.set_api_key(settings, role, section.api_key(), storage)
-            except secrets.SecretStoreError as error:
-                QMessageBox.warning(self, "API key not stored", str(error))
-                return
+        keys = {
+            role: section.api_key()
+            for role, section in self.sections.items()
+            if section.key_changed() or moved
+        }
+        if storage != secrets.KEYCHAIN or not keys:
+            self._apply(keys, storage)
+            return
+        # The keychain may block (a locked keyring, an unlock prompt): never on the GUI thread.
+        job = next(_jobs)
+        self._store_job = (job, keys, storage)
+        self.buttons.setEnabled(False)
+        self.problem_label.setText("Storing the API keys in the keychain…")
+        self.problem_label.setVisible(True)
+
+        def store() -> None:
+            for role, key in keys.items():
+                secrets.write_keychain(role, key)
+
+        run_task(self._relay, job, store)
+
+    @Slot(int, object, object)
+    def _on_task(self, job: int, result: object, error: object) -> None:
+        if job in self._key_reads:
+            self.sections[self._key_reads.pop(job)].set_initial_key(result or "")
+            return
+        if self._store_job is None or self._store_job[0] != job:
+            return
+        _job, keys, storage = self._store_job
+        self._store_job = None
+        self.buttons.setEnabled(True)
+        self._update_ok()
+        if error is not None:
+            QMessageBox.warning(self, "API key not stored", str(error))
+            return
+        self._apply(keys, storage)
+
+    def _apply(self, keys: dict[str, str], storage: str) -> None:
+        window = self._main
+        settings = window.settings
+        for role, key in keys.items():
+            secrets.record_api_key(settings, role, key, storage)
         settings.local_only = self.local_only.isChecked()
         for role, section in self.sections.items():
             previous = getattr(settings, role)

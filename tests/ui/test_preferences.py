@@ -17,6 +17,7 @@ from desktop_app import secrets
 from desktop_app.bench.common import Heartbeat
 from desktop_app.settings import load_settings, settings_path
 from models.base import GenerationRequest
+from tests.desktop_app.test_secrets import MemoryKeyring
 from tests.models import servers
 from tests.models.servers import FaultServer, LlamaServer, smollm2_gguf
 from ui.preferences_dialog import PreferencesDialog
@@ -139,6 +140,29 @@ def test_round_trip_through_the_widgets(qtbot, window, dialog) -> None:
     assert again.sections["rewrite"].api_key() == "sk-round-trip"
     assert again.sections["inline"].choice() == saved.inline
     assert again.file_radio.isChecked()
+    again.close()
+
+
+def test_keys_go_to_the_keychain_in_the_background(qtbot, window) -> None:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    dialog = PreferencesDialog(window)
+    dialog.show()
+    assert "system keychain" in dialog.keys_note.text()
+    url = "http://localhost:8080/v1"
+    choose_remote(qtbot, dialog, "rewrite", url, "llama3", "sk-in-keychain")
+    click(qtbot, dialog.ok_button)
+    assert dialog.problem_label.text() == "Storing the API keys in the keychain…"
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    assert backend.store == {(secrets.SERVICE, "api-key:rewrite"): "sk-in-keychain"}
+    assert "sk-in-keychain" not in settings_path().read_text()
+    assert load_settings().api_key_storage == ""
+    secrets.forget_session_keys()  # as after a restart: the key must come from the keychain
+    reads = backend.reads
+    again = PreferencesDialog(window)
+    assert not again.ok_button.isEnabled()  # until the key has been read
+    qtbot.waitUntil(lambda: again.sections["rewrite"].api_key() == "sk-in-keychain")
+    assert backend.reads == reads + 1 and again.ok_button.isEnabled()
     again.close()
 
 
