@@ -369,8 +369,8 @@ class ModelSection(QWidget):
                 info = result
                 self._gguf_result = (context, info)
                 self.gguf_info.setText(
-                    f"✓ {info.name} · {info.quantization} · {info.size / 1e6:.1f} MB"
-                    f"\nsha256 {info.sha256}"
+                    f"✓ {info.name}\nQuantization {info.quantization} · "
+                    f"{info.size / 1e6:.1f} MB · {Path(context).name}\nsha256 {info.sha256}"
                 )
             else:
                 text = _fail_text(error, key)
