@@ -8,6 +8,7 @@ itself, `edited()` says so and nothing is applied without the writer's say.
 from __future__ import annotations
 
 from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument
+from PySide6.QtWidgets import QPlainTextEdit
 
 # selectedText() marks paragraph and line breaks with Unicode separators, not "\n".
 _SEPARATORS = str.maketrans({"\u2029": "\n", "\u2028": "\n"})
@@ -76,3 +77,51 @@ class TrackedTarget:
         cursor.insertText(separator + text)
         cursor.endEditBlock()
         return at + len(separator), at + len(separator) + len(text)
+
+
+# Continue writing reads the end of the text before the cursor; more would be cut by the job.
+CONTINUE_CONTEXT_CHARS = 6000
+
+
+def tail(text: str, limit: int = CONTINUE_CONTEXT_CHARS) -> str:
+    """The last `limit` characters of `text`, starting at a word boundary."""
+    if len(text) <= limit:
+        return text
+    cut = text[-limit:]
+    space = min((i for i in (cut.find("\n"), cut.find(" ")) if i >= 0), default=-1)
+    return cut[space + 1 :] if space >= 0 else cut
+
+
+def pick_target(
+    editor: QPlainTextEdit, append: bool, whole: bool
+) -> tuple[TrackedTarget, str] | None:
+    """The target of a rewrite and the text to send, or None when there is nothing to rewrite.
+
+    The target is the whole document, else the selection, else the paragraph (block) under the
+    cursor, without its paragraph separator. For Continue writing (`append`) the target is the
+    paragraph to continue after (the last one for the whole document), and the text sent is
+    what precedes it, so the model continues the story rather than one paragraph.
+    """
+    document = editor.document()
+    cursor = editor.textCursor()
+    if whole:
+        text = editor.toPlainText()
+        if not text.strip():
+            return None
+        if not append:
+            return TrackedTarget(document, 0, document.characterCount() - 1), text
+        block = document.lastBlock()
+        while block.isValid() and not block.text().strip():
+            block = block.previous()
+        return TrackedTarget(document, *paragraph_bounds(block)), tail(text)
+    if cursor.hasSelection():
+        target = TrackedTarget(document, cursor.selectionStart(), cursor.selectionEnd())
+    else:
+        target = TrackedTarget(document, *paragraph_bounds(cursor.block()))
+    if not target.snapshot.strip():
+        return None
+    if append and not cursor.hasSelection():
+        end = target.cursor.selectionEnd()
+        start = max(0, end - CONTINUE_CONTEXT_CHARS)
+        return target, tail(TrackedTarget(document, start, end).snapshot)
+    return target, target.snapshot

@@ -11,56 +11,25 @@ until the writer chooses Replace or Insert below in the review panel.
 from __future__ import annotations
 
 import logging
-import os
-import sys
-import threading
-import time
 
 from PySide6.QtCore import QObject, QPoint, Qt
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QDockWidget, QMenu
 
 from desktop_app.job_queue import JobQueue
 from desktop_app.jobs import JobProgress, JobState, RewriteJob
 from desktop_app.perf import PerfLog
-from desktop_app.rewrite_actions import ACTIONS, ApplyMode, get_action
-from models.base import Cancelled, ModelUnavailable, TextModel
+from desktop_app.rewrite_actions import ApplyMode, get_action
 from ui.job_list import JobList
 from ui.review_panel import ReviewPanel
+from ui.rewrite_menu import RewriteMenus
+from ui.rewrite_model import RewriteModelProvider
 from ui.rewrite_status import RewriteStatus
-from ui.rewrite_target import TrackedTarget, paragraph_bounds
+from ui.rewrite_target import TrackedTarget, pick_target
 
 log = logging.getLogger(__name__)
 
-MODEL_WAIT_S = 60.0  # a job submitted while the model loads waits this long for it
-# The rewrite worker runs at a lower CPU priority, so on a busy 2-core machine the OS gives the
-# GUI thread and inline suggestions the core first (a background job only gets slower).
-WORKER_NICE = 10
-# Continue writing reads the end of the text before the cursor; more would be cut by the job.
-CONTINUE_CONTEXT_CHARS = 6000
 NOTHING_TO_REWRITE = "Nothing to rewrite here: select some text or put the cursor in a paragraph."
-
-
-def _tail(text: str, limit: int = CONTINUE_CONTEXT_CHARS) -> str:
-    """The last `limit` characters of `text`, starting at a word boundary."""
-    if len(text) <= limit:
-        return text
-    cut = text[-limit:]
-    space = min((i for i in (cut.find("\n"), cut.find(" ")) if i >= 0), default=-1)
-    return cut[space + 1 :] if space >= 0 else cut
-
-
-def _lower_thread_priority() -> None:
-    """Give the calling (worker) thread a lower CPU priority where the OS allows it per thread."""
-    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
-        return  # elsewhere setpriority applies to the whole process, GUI included
-    try:
-        tid = threading.get_native_id()
-        current = os.getpriority(os.PRIO_PROCESS, tid)
-        if current < WORKER_NICE:
-            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICE)
-    except OSError as error:
-        log.debug("could not lower the rewrite thread's priority: %s", error)
 
 
 class RewriteUI(QObject):
@@ -71,14 +40,12 @@ class RewriteUI(QObject):
         self.window = window
         self.editor = window.editor
         self.perf = PerfLog()
-        self._closing = threading.Event()
-        self.queue = JobQueue(self._provide_model, self, perf_log=self.perf)
+        self.provider = RewriteModelProvider(lambda: window.models, lambda: self.queue.running_job)
+        self.queue = JobQueue(self.provider, self, perf_log=self.perf)
         self._targets: dict[int, TrackedTarget] = {}
         self._whole: set[int] = set()
         self._progress: dict[int, JobProgress] = {}
         self._edit_shown: set[int] = set()  # jobs whose "target edited" notice the writer saw
-        self.actions: dict[str, QAction] = {}
-        self.whole_actions: dict[str, QAction] = {}
 
         self.panel = ReviewPanel()
         self.review_dock = self._dock(
@@ -86,14 +53,27 @@ class RewriteUI(QObject):
         )
         self.job_list = JobList()
         self.jobs_dock = self._dock(
-            "Rewrite Jobs", "jobsDock", self.job_list, Qt.RightDockWidgetArea
+            "Rewrite Jobs", "jobsDock", self.job_list, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.status = RewriteStatus()
         window.status.insertPermanentWidget(0, self.status)
-        self._build_actions()
-        self._build_menu()
-        self._install_context_menu()
-        self._install_performance()
+        review = self.review_dock.toggleViewAction()
+        review.setText("Show &Review Panel")
+        jobs = self.jobs_dock.toggleViewAction()
+        jobs.setText("Show &Job List")
+        self.cancel_action = QAction("Cancel &All Rewrites", window)
+        self.cancel_action.triggered.connect(lambda _c=False: self.queue.cancel_all())
+        self._perf_dialog = None
+        self.menus = RewriteMenus(
+            window,
+            self.run_action,
+            [None, self.cancel_action, None, review, jobs],
+            self.show_performance,
+        )
+        self.actions = self.menus.actions
+        self.whole_actions = self.menus.whole_actions
+        self.menu, self.whole_menu = self.menus.menu, self.menus.whole_menu
+        self.performance_action = self.menus.performance_action
 
         queue = self.queue
         queue.job_added.connect(self._on_added)
@@ -128,78 +108,9 @@ class RewriteUI(QObject):
         dock.hide()
         return dock
 
-    def _build_actions(self) -> None:
-        window = self.window
-        # A shortcut the window already uses would make both ambiguous (neither would fire).
-        taken = {
-            a.shortcut().toString()
-            for a in window.findChildren(QAction)
-            if not a.shortcut().isEmpty()
-        }
-        for definition in ACTIONS:
-            action = QAction(definition.label, window)
-            action.setObjectName(f"rewrite_{definition.id}")
-            action.setStatusTip(definition.status_tip)
-            if definition.shortcut and QKeySequence(definition.shortcut).toString() not in taken:
-                action.setShortcut(QKeySequence(definition.shortcut))
-            elif definition.shortcut:
-                log.warning("shortcut %s of %s is taken", definition.shortcut, definition.id)
-            action.triggered.connect(lambda _c=False, i=definition.id: self.run_action(i))
-            self.actions[definition.id] = action
-            whole = QAction(definition.label, window)
-            whole.setObjectName(f"rewrite_whole_{definition.id}")
-            whole.setStatusTip(f"{definition.status_tip} (the whole document)")
-            whole.triggered.connect(
-                lambda _c=False, i=definition.id: self.run_action(i, whole_document=True)
-            )
-            self.whole_actions[definition.id] = whole
-
-    def _build_menu(self) -> None:
-        menu = QMenu("Re&write", self.window)
-        menu.setObjectName("rewriteMenu")
-        for action in self.actions.values():
-            menu.addAction(action)
-        self.whole_menu = menu.addMenu("Whole &Document")
-        self.whole_menu.setObjectName("rewriteWholeMenu")
-        for action in self.whole_actions.values():
-            self.whole_menu.addAction(action)
-        menu.addSeparator()
-        self.cancel_action = menu.addAction("Cancel &All Rewrites", self.queue.cancel_all)
-        menu.addSeparator()
-        review = self.review_dock.toggleViewAction()
-        review.setText("Show &Review Panel")
-        jobs = self.jobs_dock.toggleViewAction()
-        jobs.setText("Show &Job List")
-        menu.addAction(review)
-        menu.addAction(jobs)
-        self.menu = menu
-        self.window.menuBar().insertMenu(self.window.help_menu.menuAction(), menu)
-
-    def _install_context_menu(self) -> None:
-        self.editor.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.editor.customContextMenuRequested.connect(self._show_context_menu)
-
-    def _install_performance(self) -> None:
-        help_menu = self.window.help_menu
-        action = QAction("&Performance…", self.window)
-        action.setObjectName("showPerformance")
-        action.triggered.connect(lambda _c=False: self.show_performance())
-        first = help_menu.actions()[0] if help_menu.actions() else None
-        help_menu.insertAction(first, action)
-        self.performance_action = action
-        self._perf_dialog = None
-
     def context_menu(self, pos: QPoint) -> QMenu:
         """The editor's standard context menu plus the rewrite actions."""
-        menu = self.editor.createStandardContextMenu(pos)
-        menu.addSeparator()
-        menu.addMenu(self.menu)
-        return menu
-
-    def _show_context_menu(self, pos: QPoint) -> None:
-        menu = self.context_menu(pos)
-        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(self.editor.viewport().mapToGlobal(pos))
+        return self.menus.context_menu(pos)
 
     def show_performance(self) -> None:
         """Help → Performance."""
@@ -209,29 +120,6 @@ class RewriteUI(QObject):
             self._perf_dialog = PerformanceDialog(self.perf, self.window)
         self._perf_dialog.show()
         self._perf_dialog.raise_()
-
-    # -- the model, on the worker thread ----------------------------------------------------------
-
-    def _provide_model(self) -> TextModel:
-        """The rewrite model; waits (on the worker thread) while it is still loading."""
-        _lower_thread_priority()
-        models = self.window.models
-        if models is None:
-            raise ModelUnavailable("No rewrite model is configured.")
-        job = self.queue.running_job
-        deadline = time.monotonic() + MODEL_WAIT_S
-        while True:
-            model = models.model("rewrite")
-            if model is not None:
-                return model
-            state, message = models.state("rewrite")
-            if state in ("unavailable", "off"):
-                raise ModelUnavailable(f"The rewrite model is unavailable: {message}")
-            if self._closing.is_set() or (job is not None and job.cancel_event.is_set()):
-                raise Cancelled("Rewrite cancelled.")
-            if time.monotonic() > deadline:
-                raise ModelUnavailable(f"The rewrite model did not load in {MODEL_WAIT_S:.0f} s.")
-            self._closing.wait(0.1)
 
     # -- submitting --------------------------------------------------------------------------
 
@@ -253,7 +141,8 @@ class RewriteUI(QObject):
         if instruction and definition.needs_instruction:
             self.window.settings.add_recent_instruction(instruction)
             self.window._persist()
-        picked = self._pick_target(definition.apply_mode, whole_document)
+        append = definition.apply_mode == ApplyMode.APPEND
+        picked = pick_target(self.editor, append, whole_document)
         if picked is None:
             self.window.status.showMessage(NOTHING_TO_REWRITE, 5000)
             return None
@@ -263,34 +152,6 @@ class RewriteUI(QObject):
         )
         self._adopt(job, target, whole_document)
         return job
-
-    def _pick_target(self, mode: ApplyMode, whole: bool) -> tuple[TrackedTarget, str] | None:
-        document = self.editor.document()
-        cursor = self.editor.textCursor()
-        append = mode == ApplyMode.APPEND
-        if whole:
-            text = self.editor.toPlainText()
-            if not text.strip():
-                return None
-            if not append:
-                return TrackedTarget(document, 0, document.characterCount() - 1), text
-            block = document.lastBlock()
-            while block.isValid() and not block.text().strip():
-                block = block.previous()
-            return TrackedTarget(document, *paragraph_bounds(block)), _tail(text)
-        if cursor.hasSelection():
-            target = TrackedTarget(document, cursor.selectionStart(), cursor.selectionEnd())
-        else:
-            target = TrackedTarget(document, *paragraph_bounds(cursor.block()))
-        if not target.snapshot.strip():
-            return None
-        if append and not cursor.hasSelection():
-            # Continue writing reads what comes before the paragraph too.
-            end = target.cursor.selectionEnd()
-            start = max(0, end - CONTINUE_CONTEXT_CHARS)
-            context = TrackedTarget(document, start, end).snapshot
-            return target, _tail(context)
-        return target, target.snapshot
 
     def _adopt(self, job: RewriteJob, target: TrackedTarget, whole: bool) -> None:
         target.source = self.window.file
@@ -527,6 +388,6 @@ class RewriteUI(QObject):
 
     def shutdown(self) -> None:
         """Cancel jobs and wait for the pool."""
-        self._closing.set()
+        self.provider.closing.set()
         if not self.queue.shutdown(10_000):
             log.warning("a rewrite job did not stop within 10 s")
