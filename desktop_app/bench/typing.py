@@ -31,6 +31,9 @@ def add_parser(benches) -> None:
     parser.add_argument("--json", help="write the figures to this JSON file")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--debounce-ms", type=int, default=None, help="override the debounce")
+    parser.add_argument(
+        "--min-prob", type=float, default=None, help="override the confidence gate (0-1)"
+    )
     add_model_options(parser)
 
 
@@ -111,6 +114,7 @@ def run(args: argparse.Namespace) -> int:
         steps=schedule(body, args.seed),
         inline_spec=spec_from_args(args.inline_model, args, "inline"),
         debounce_ms=args.debounce_ms,
+        min_prob=args.min_prob,
     )
     started = time.perf_counter()
     figures = replay.run()

@@ -28,7 +28,10 @@ def wait_until(predicate, timeout_s: float) -> bool:
 class TypingReplay:
     """Types `body` after `context` into a real MainWindow and measures suggestions."""
 
-    def __init__(self, context, body, steps: list[Step], inline_spec, debounce_ms=None) -> None:
+    def __init__(
+        self, context, body, steps: list[Step], inline_spec, debounce_ms=None, min_prob=None
+    ) -> None:
+        self.min_prob = min_prob
         self.context = context
         self.body = body
         self.steps = steps
@@ -67,6 +70,8 @@ class TypingReplay:
         engine = window.engine
         if self.debounce_ms is not None:
             engine.set_debounce(self.debounce_ms)
+        if self.min_prob is not None:
+            engine.min_first_prob = self.min_prob
         engine.shown_prompts = []
         window.inline.painted.connect(self._on_painted)
         self.window = window
@@ -105,6 +110,7 @@ class TypingReplay:
             "saved_chars": results.saved_chars,
             "calls_per_pause": engine.calls / len(pauses) if pauses else None,
             "debounce_ms": engine.debounce_ms,
+            "min_prob": engine.min_first_prob,
             "model_load_s": round(load_s, 2),
             "peak_rss_mb": round(peak_rss_mb(), 1),
         }
@@ -127,6 +133,7 @@ class TypingReplay:
             # The pause ends now: what did the writer see, and what do they type next?
             self._pause.shown = editor.ghost_text() or None
             self._pause.next_word = first_word(self.body[self._i :])
+            self._pause.before = editor.text_before_cursor(40)[1]
             self.results.pauses.append(self._pause)
             self._pause = None
         if self._i >= len(self.body):

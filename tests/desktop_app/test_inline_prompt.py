@@ -8,11 +8,13 @@ from desktop_app.inline_prompt import (
     build_prompt,
     choose_anchor,
     cut_at_clause,
+    evaluate,
     is_finished,
+    remainder,
     repeats_after,
-    shape_suggestion,
     should_suggest,
 )
+from models.base import Piece
 
 
 def test_when_to_suggest():
@@ -25,21 +27,52 @@ def test_when_to_suggest():
     assert not should_suggest("First paragraph.\n", "")
 
 
-def test_trailing_space_is_stripped_and_restored():
+def P(text, prob=0.9):
+    return Piece(text, prob)
+
+
+def test_trailing_space_is_stripped_and_must_come_from_the_model():
     prompt = build_prompt(0, 0, "The cat sat on the ")
     assert prompt.prompt == "The cat sat on the"
-    assert prompt.stripped == " "
-    assert shape_suggestion(prompt, " mat and purred.") == "mat and purred."
+    assert prompt.typed == " "
+    assert evaluate(prompt, [P(" mat"), P(" and"), P(" purred"), P(".")], 0.3) == (
+        "done",
+        "mat and purred.",
+    )
     # The model continuing the finished word ("theory") does not fit after a typed space.
-    assert shape_suggestion(prompt, "ory of") is None
+    assert evaluate(prompt, [P("ory"), P(" of")], 0.3) == ("stop", "")
 
 
-def test_without_trailing_space_the_suggestion_keeps_its_space():
+def test_the_word_being_typed_is_healed():
+    prompt = build_prompt(0, 0, "so much to tel")
+    assert prompt.prompt == "so much to"
+    assert prompt.typed == " tel"
+    assert remainder(prompt, " te") == ""
+    assert remainder(prompt, " tell you") == "l you"
+    assert remainder(prompt, " say") is None
+    assert evaluate(prompt, [P(" tell", 0.99)], 0.3) == ("wait", "")
+    assert evaluate(prompt, [P(" tell", 0.99), P(" you", 0.8)], 0.3) == ("show", "l you")
+    # Finishing the word is easy; the gate judges the word after it.
+    assert evaluate(prompt, [P(" tell", 0.99), P(" you", 0.1)], 0.3) == ("stop", "")
+    assert evaluate(prompt, [P(" sing")], 0.0) == ("stop", "")
+
+
+def test_after_punctuation_nothing_is_healed():
+    prompt = build_prompt(0, 0, "a good fortune,")
+    assert prompt.prompt == "a good fortune,"
+    assert prompt.typed == ""
+    assert evaluate(prompt, [P(" must"), P(" be")], 0.3) == ("show", " must be")
+
+
+def test_line_breaks_end_a_suggestion():
     prompt = build_prompt(0, 0, "The cat sat on the")
-    assert shape_suggestion(prompt, " mat, then") == " mat, then"
-    assert shape_suggestion(prompt, " big soft mat, then") == " big soft mat,"
-    assert shape_suggestion(prompt, "\nNew") is None
-    assert shape_suggestion(prompt, "   ") is None
+    assert evaluate(prompt, [P(" the"), P(" mat"), P("\n"), P("Next")], 0.3) == ("done", " mat")
+    assert evaluate(prompt, [P(" the"), P("\n")], 0.3) == ("stop", "")
+
+
+def test_a_finished_stream_that_only_completes_the_word_is_shown():
+    prompt = build_prompt(0, 0, "in Hertfordsh")
+    assert evaluate(prompt, [P(" Hertfordshire"), P(".")], 0.3, final=True) == ("done", "ire.")
 
 
 def test_cut_at_clause_or_sentence():
@@ -76,4 +109,4 @@ def test_reaches_next_word():
     assert not reaches_next_word(mid, "l,")
     assert reaches_next_word(mid, "l you")
     after_space = build_prompt(0, 0, "so much to tell ")
-    assert reaches_next_word(after_space, " you")
+    assert reaches_next_word(after_space, "you")
