@@ -1,0 +1,137 @@
+"""Crash recovery in the window: kill -9 while typing, then the next window offers the text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from desktop_app.recovery import RecoveryStore
+from desktop_app.settings import Settings
+from tests.ui.window_typing_child import typed_words
+from ui.recovery_dialog import RecoveryDialog
+
+CHILD = Path(__file__).with_name("window_typing_child.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def open_window(qtbot):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(Settings())
+    win.show()
+    return win
+
+
+def close_window(win) -> None:
+    win.editor.document().setModified(False)
+    win.close()
+    win.shutdown()
+    win.deleteLater()
+
+
+def click_in_recovery_dialog(qtbot, label: str, seen: list) -> None:
+    """Wait for the recovery dialog, note its diff, click `label`."""
+
+    def dialog() -> RecoveryDialog | None:
+        box = QApplication.activeModalWidget()
+        return box if isinstance(box, RecoveryDialog) else None
+
+    from PySide6.QtCore import QTimer
+
+    def poll() -> None:
+        box = dialog()
+        if box is None:
+            QTimer.singleShot(10, poll)
+            return
+        seen.append((box.message.text(), box.view.toPlainText(), box.snapshot))
+        box.buttons[label].click()
+
+    QTimer.singleShot(0, poll)
+
+
+def test_kill_while_typing_then_restore_in_new_window(qtbot, tmp_path):
+    doc = tmp_path / "chapter.txt"
+    doc.write_text("Chapter one.\n", encoding="utf-8")
+    words = 25
+    expected = "Chapter one.\n" + typed_words(words)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    child = subprocess.Popen(
+        [sys.executable, str(CHILD), str(doc), str(words)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        lines = []
+        for line in child.stdout:  # the child prints after each snapshot reaches the disk
+            lines.append(line.strip())
+            if line.strip() == f"written {len(expected)}" or time.monotonic() > deadline:
+                break
+        assert f"written {len(expected)}" in lines, lines
+    finally:
+        child.kill()  # SIGKILL: no close, no shutdown, no chance to clean up
+        child.wait(10)
+    assert doc.read_text(encoding="utf-8") == "Chapter one.\n"  # it never saved
+
+    seen: list = []
+    click_in_recovery_dialog(qtbot, "Restore", seen)
+    win = open_window(qtbot)
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+        message, diff, snapshot = seen[0]
+        assert "chapter.txt" in message
+        assert " Chapter one." in diff and "+" + typed_words(words) in diff
+        qtbot.waitUntil(lambda: win.editor.toPlainText() == expected, timeout=10_000)
+        assert win.is_dirty() and win.file.path == doc
+        assert "chapter.txt" in win.windowTitle()
+        # The restored text gets its own snapshot; then the dead instance's one goes.
+        qtbot.waitUntil(lambda: not snapshot.meta_file.exists(), timeout=10_000)
+        win.save()
+        qtbot.waitUntil(lambda: not win.is_saving(), timeout=10_000)
+        assert doc.read_text(encoding="utf-8") == expected
+        assert not win.is_dirty()
+    finally:
+        close_window(win)
+    assert RecoveryStore().pending() == []
+
+
+def dead_instance_snapshot(path: Path | None, text: str):
+    """Leave a snapshot as an instance that ended without closing its document would."""
+    store = RecoveryStore()
+    store.snapshot("doc-x", str(path) if path else None, text)
+    store.close()
+
+
+@pytest.mark.parametrize("choice", ["Discard", "Later"])
+def test_discard_deletes_and_later_keeps(qtbot, tmp_path, choice):
+    dead_instance_snapshot(None, "an untitled draft")
+    seen: list = []
+    click_in_recovery_dialog(qtbot, choice, seen)
+    win = open_window(qtbot)
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+        assert "untitled" in seen[0][0]
+        assert "+an untitled draft" in seen[0][1]
+        qtbot.waitUntil(lambda: win.guard.recovery_dialog is None, timeout=5_000)
+        assert win.editor.toPlainText() == "" and not win.is_dirty()
+    finally:
+        close_window(win)
+    left = [s.text for s in RecoveryStore().pending()]
+    assert left == ([] if choice == "Discard" else ["an untitled draft"])
+
+
+def test_emergency_snapshot_writes_now(qtbot, window):
+    qtbot.keyClicks(window.editor, "unsaved when it crashed")
+    window.emergency_snapshot()  # what the crash hook calls: no waiting for the pause
+    folder = window.guard.snapshotter.store.folder
+    texts = [p.read_text(encoding="utf-8") for p in folder.glob("snap-*.txt")]
+    assert texts == ["unsaved when it crashed"]
