@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,11 +19,9 @@ from pathlib import Path
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QCursor
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from desktop_app.document import DocumentFile
-from desktop_app.file_watch import DELETED, MODIFIED, FileWatcher
-from desktop_app.line_diff import unified_line_diff
 from desktop_app.recovery import Snapshot, Snapshotter
 from desktop_app.storage import FileFormat, StorageError, load_text
 from ui.highlighter import highlighter_for
@@ -36,7 +33,7 @@ from ui.large_document import (
     block_word_counts,
     new_plain_document,
 )
-from ui.outside_change_dialog import DiffDialog, NoticeBar
+from ui.outside_change_dialog import DiffDialog, NoticeBar, OutsideChanges
 from ui.recovery_dialog import DISCARD, RESTORE, RecoveryDialog
 
 log = logging.getLogger(__name__)
@@ -56,7 +53,6 @@ ENCODINGS = (
     ("Chinese (GB 18030)", "gb18030"),
     ("Korean (EUC-KR)", "euc-kr"),
 )
-DIFF_MAX_LINES = 5000
 
 
 class DocumentGuard(QObject):
@@ -75,17 +71,14 @@ class DocumentGuard(QObject):
         else:
             self.snapshotter.written.connect(self._on_snapshot_written)
             self.snapshotter.failed.connect(self._on_snapshot_failed)
-        self.watcher = FileWatcher(self)
-        self.watcher.changed_on_disk.connect(self._on_changed_on_disk)
         self.background = Background(self)
         self.counter = WordCounter(self.editor)
         self.bar = NoticeBar(window)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
+        self.outside = OutsideChanges(window, self.bar, self.background)
         self.highlighter = None
         self.encoding_menu: QMenu | None = None
         self.recovery_dialog: RecoveryDialog | None = None
-        self.compare_dialog: DiffDialog | None = None
-        self.opened_with: str | None = None  # encoding the writer chose for this file
         self._key = uuid.uuid4().hex
         self._replacing = False  # True while the whole text is being replaced
         self._generation = 0  # bumped by every new document: stale background builds are dropped
@@ -216,11 +209,7 @@ class DocumentGuard(QObject):
         if self.snapshotter is not None:
             self.snapshotter.discard(self._key)  # the old text was saved or discarded
         self._key = uuid.uuid4().hex
-        self.opened_with = None
-        if file.path is not None:
-            self.watcher.watch(file.path, file.stamp)
-        else:
-            self.watcher.unwatch()
+        self.outside.follow(file.path, file.stamp)
         self.bar.dismiss()
         if file.encoding_fallback and file.path is not None:
             self.bar.show_notice(
@@ -340,145 +329,45 @@ class DocumentGuard(QObject):
         self.window._set_document(snapshot.text, file, then=ready)
 
     # ----------------------------------------------------------------- outside changes
-    def _watching(self, path: Path | str) -> bool:
-        return self.watcher.path is not None and self.watcher.path == os.path.abspath(path)
+    @property
+    def watcher(self):
+        """The file watcher of the open document."""
+        return self.outside.watcher
+
+    @property
+    def compare_dialog(self) -> DiffDialog | None:
+        """The Compare dialog while it is open."""
+        return self.outside.compare_dialog
+
+    @property
+    def opened_with(self) -> str | None:
+        """The encoding the writer chose for the open file (None: detected)."""
+        return self.outside.opened_with
+
+    @opened_with.setter
+    def opened_with(self, encoding: str | None) -> None:
+        self.outside.opened_with = encoding
 
     def confirm_save(self, path: Path) -> bool:
         """Just before saving: False (after asking) if it would overwrite another program's change."""
-        if not self._watching(path) or self.watcher.check_now() != MODIFIED:
-            return True
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "File changed on disk",
-            f"“{path.name}” was changed by another program since you opened or saved it. "
-            "Saving now would replace those changes with your text.",
-            QMessageBox.StandardButton.Cancel,
-            self.window,
-        )
-        box.setObjectName("outsideChangeSavePrompt")
-        overwrite = box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole)
-        compare = box.addButton("Compare…", QMessageBox.ButtonRole.ActionRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        if box.clickedButton() is overwrite:
-            return True
-        if box.clickedButton() is compare:
-            self.compare()
-        self.window.status.showMessage("Not saved: the file changed on disk", 6000)
-        return False
+        return self.outside.confirm_save(path)
 
     def save_started(self, path: Path) -> None:
         """Our own write is coming: the watcher must not report it."""
-        if self._watching(path):
-            self.watcher.begin_save()
+        self.outside.save_started(path)
 
     def saved(self, path: Path, stamp) -> None:
         """The window saved to `path`, which now has `stamp`."""
-        if self._watching(path):
-            self.watcher.saved(stamp)
-        else:  # Save As: follow the new file
-            self.watcher.watch(path, stamp)
+        moved = not self.outside.watching(path)
+        self.outside.saved(path, stamp)
+        if moved:
             self._refresh_highlighter(path)
-        self.bar.dismiss("modified")
-        self.bar.dismiss("deleted")
         if not self.window.is_dirty() and self.snapshotter is not None:
             self.snapshotter.discard(self._key)
 
     def save_failed(self, path: Path) -> None:
         """Our save did not happen: resume reporting outside changes."""
-        if self._watching(path):
-            self.watcher.save_failed()
-
-    def _on_changed_on_disk(self, path: str, kind: str) -> None:
-        if not self._watching(path):
-            return
-        name = Path(path).name
-        if kind == DELETED:
-            self.bar.show_notice(
-                "deleted",
-                f"“{name}” was deleted or moved by another program. Your text is still here: "
-                "save it to keep it.",
-                [("&Keep Mine", self.keep_mine), ("Save &As…", self.window.save_as)],
-            )
-        else:
-            self.bar.show_notice(
-                "modified",
-                f"“{name}” was changed by another program.",
-                [
-                    ("&Reload", self.reload),
-                    ("&Keep Mine", self.keep_mine),
-                    ("&Compare…", self.compare),
-                ],
-            )
-        self.window.status.showMessage(f"{name} changed on disk", 6000)
-
-    def reload(self) -> None:
-        """Replace the text with the file on disk (asking first if that loses unsaved changes)."""
-        path = self.watcher.path
-        if path is None:
-            return
-        if self.window.is_dirty():
-            answer = QMessageBox.question(
-                self.window,
-                "Reload",
-                f"Reload “{Path(path).name}” from disk and lose your unsaved changes?",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self.bar.dismiss()
-        self.window._open_now(Path(path), self.opened_with)
-
-    def keep_mine(self) -> None:
-        """Keep the text in the editor: the next save writes it without asking again."""
-        self.watcher.accept_disk_state()
-        self.window.file.stamp = self.watcher.stamp
-        self.editor.document().setModified(True)
-        self.bar.dismiss()
-
-    def compare(self) -> None:
-        """Show how the file on disk differs from the text in the editor."""
-        path = self.watcher.path
-        if path is None:
-            return
-        mine = self.editor.toPlainText()
-        encoding = self.opened_with
-        name = Path(path).name
-
-        def diff() -> str:
-            try:
-                disk = load_text(path, encoding).text
-            except StorageError as exc:
-                return f"(cannot read the file on disk: {exc})"
-            return unified_line_diff(
-                disk, mine, f"{name} (on disk)", f"{name} (yours)", 3, DIFF_MAX_LINES
-            )
-
-        self.background.run(diff, self._show_compare)
-
-    def _show_compare(self, diff: object) -> None:
-        dialog = DiffDialog(
-            "Compare with the file on disk",
-            "Lines starting with “-” are only in the file on disk, “+” only in your text.",
-            str(diff),
-            ("Reload", "Keep Mine", "Close"),
-            self.window,
-            object_name="compareDialog",
-        )
-        self.compare_dialog = dialog
-
-        def done() -> None:
-            choice = dialog.choice
-            self.compare_dialog = None
-            dialog.deleteLater()
-            if choice == "Reload":
-                self.reload()
-            elif choice == "Keep Mine":
-                self.keep_mine()
-
-        dialog.finished.connect(lambda _result: done())
-        dialog.open()
+        self.outside.save_failed(path)
 
     # ----------------------------------------------------------------- closing
     def closing(self) -> None:
