@@ -152,21 +152,30 @@ class SuggestionEngine(QObject):
             self._start(context, self._prompt_for(context), prefetch=True)
 
     def note_edit(self, revision: int) -> None:
-        """The document changed: hide what is shown, and decide again after a short pause."""
+        """The document changed: what is shown is gone; decide again after a short pause."""
         self._revision = revision
         self._edit_time = time.perf_counter()
         self._current = None
         if self.enabled:
             self._timer.start()
 
-    def note_typed_through(self, revision: int, rest: str) -> None:
-        """The writer typed the suggestion's next characters; `rest` stays shown, no request."""
+    def note_typed_through(self, revision: int, rest: str, typed: str = "") -> None:
+        """The writer typed the suggestion's next characters; `rest` stays shown.
+
+        Inside a word nothing more is asked. At a word boundary the rest is checked again like
+        any suggestion (from the cache when it can be): the gate judged the word that was just
+        finished, not the one that now comes first. It stays shown meanwhile, so nothing
+        flickers.
+        """
         self._revision = revision
         self._timer.stop()
-        if rest:
-            self._current = (revision, rest)
-        else:
+        if not rest:
             self.note_edit(revision)
+            return
+        self._current = (revision, rest)
+        if typed.isspace() and self.enabled:
+            self._edit_time = time.perf_counter()
+            self._timer.start()
 
     def note_accepted(self, revision: int, rest: str) -> None:
         """The writer took the suggestion (or its first word): look for what follows at once."""
@@ -240,6 +249,9 @@ class SuggestionEngine(QObject):
     ) -> str:
         """Show what `pieces` give for `prompt`, if anything; return the verdict."""
         verdict, text = evaluate(prompt, pieces, self.min_first_prob, final)
+        if verdict == "stop" and self._current is not None:
+            self._current = None  # a suggestion kept from before no longer passes: take it away
+            self.suggestion_changed.emit(revision, "")
         if verdict in ("show", "done") and not repeats_after(text, after_on_line):
             if self._current is None:
                 self._show(revision, prompt, text)

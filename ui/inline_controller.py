@@ -55,8 +55,8 @@ class InlineController(QObject):
         if not self.editor.ghost_edit:
             self.engine.note_edit(revision)
 
-    def _on_typed_through(self, _typed: str) -> None:
-        self.engine.note_typed_through(self.editor.revision, self.editor.ghost_text())
+    def _on_typed_through(self, typed: str) -> None:
+        self.engine.note_typed_through(self.editor.revision, self.editor.ghost_text(), typed)
 
     def _on_accepted(self, _text: str, _whole: bool) -> None:
         self.engine.note_accepted(self.editor.revision, self.editor.ghost_text())

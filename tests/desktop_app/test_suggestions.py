@@ -216,3 +216,21 @@ def test_mid_word_gate_judges_the_next_word(qtbot, make_engine):
         engine.note_edit(1)
     qtbot.waitUntil(engine.idle, timeout=5000)
     assert engine._current[1] == "l you."
+
+
+def test_typing_through_a_word_boundary_checks_the_rest_again(qtbot, make_engine):
+    """The kept rest is judged again at the next word: here the model is unsure of it."""
+    model = ScriptedModel([Piece(" the", 0.9), Piece(" mat", 0.9), Piece(" and", 0.9)])
+    doc = Doc("The cat sat on the")
+    engine = make_engine(model, doc)
+    with qtbot.waitSignal(engine.shown, timeout=5000):
+        engine.note_edit(1)
+    qtbot.waitUntil(engine.idle, timeout=5000)
+    model.pieces = [Piece(" mat", 0.05), Piece(" and", 0.9)]  # the model's view after "the "
+    doc.text += " "
+    doc.revision = 2
+    changes = []
+    engine.suggestion_changed.connect(lambda rev, text: changes.append(text))
+    engine.note_typed_through(2, "mat and", " ")
+    qtbot.waitUntil(lambda: "" in changes, timeout=5000)
+    assert engine._current is None
