@@ -208,6 +208,7 @@ class DocumentGuard(QObject):
         """The window shows a new document for `file`: re-key snapshots, watch, highlight."""
         if self.snapshotter is not None:
             self.snapshotter.discard(self._key)  # the old text was saved or discarded
+        self._drop_superseded()
         self._key = uuid.uuid4().hex
         self.outside.follow(file.path, file.stamp)
         self.bar.dismiss()
@@ -260,6 +261,12 @@ class DocumentGuard(QObject):
         self._snapshot_error = ""
         if key == self._key and self._superseded_snapshot is not None:
             self._superseded_snapshot.discard()  # the restored text now has its own snapshot
+            self._superseded_snapshot = None
+
+    def _drop_superseded(self) -> None:
+        # A restored text that was saved, or discarded on purpose, is no longer to recover.
+        if self._superseded_snapshot is not None:
+            self._superseded_snapshot.discard()
             self._superseded_snapshot = None
 
     def _on_snapshot_failed(self, _key: str, reason: str) -> None:
@@ -362,8 +369,10 @@ class DocumentGuard(QObject):
         self.outside.saved(path, stamp)
         if moved:
             self._refresh_highlighter(path)
-        if not self.window.is_dirty() and self.snapshotter is not None:
-            self.snapshotter.discard(self._key)
+        if not self.window.is_dirty():
+            self._drop_superseded()
+            if self.snapshotter is not None:
+                self.snapshotter.discard(self._key)
 
     def save_failed(self, path: Path) -> None:
         """Our save did not happen: resume reporting outside changes."""
@@ -374,6 +383,7 @@ class DocumentGuard(QObject):
         """The window closes normally (saved or discarded): no recovery copy is needed."""
         if self.snapshotter is not None:
             self.snapshotter.discard(self._key)
+        self._drop_superseded()
         self.bar.dismiss()
 
     def shutdown(self) -> None:

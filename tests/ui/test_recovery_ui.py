@@ -93,8 +93,7 @@ def test_kill_while_typing_then_restore_in_new_window(qtbot, tmp_path):
         qtbot.waitUntil(lambda: win.editor.toPlainText() == expected, timeout=10_000)
         assert win.is_dirty() and win.file.path == doc
         assert "chapter.txt" in win.windowTitle()
-        # The restored text gets its own snapshot; then the dead instance's one goes.
-        qtbot.waitUntil(lambda: not snapshot.meta_file.exists(), timeout=10_000)
+        # Saved at once (before its own snapshot was even written): nothing is left to offer.
         win.save()
         qtbot.waitUntil(lambda: not win.is_saving(), timeout=10_000)
         assert doc.read_text(encoding="utf-8") == expected
@@ -109,6 +108,25 @@ def dead_instance_snapshot(path: Path | None, text: str):
     store = RecoveryStore()
     store.snapshot("doc-x", str(path) if path else None, text)
     store.close()
+
+
+def test_restored_text_gets_its_own_snapshot_before_the_old_goes(qtbot, tmp_path):
+    path = tmp_path / "story.md"
+    path.write_text("# Story\n", encoding="utf-8")
+    dead_instance_snapshot(path, "# Story\nMore of it.\n")
+    seen: list = []
+    click_in_recovery_dialog(qtbot, "Restore", seen)
+    win = open_window(qtbot)
+    try:
+        qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+        snapshot = seen[0][2]
+        folder = win.guard.snapshotter.store.folder
+        qtbot.waitUntil(lambda: not snapshot.meta_file.exists(), timeout=10_000)
+        own = [p.read_text("utf-8") for p in folder.glob("snap-*.txt")]
+        assert own == ["# Story\nMore of it.\n"]  # the restored text is covered again
+        assert win.guard.highlighter is not None  # a Markdown file, highlighted
+    finally:
+        close_window(win)
 
 
 @pytest.mark.parametrize("choice", ["Discard", "Later"])
