@@ -31,6 +31,7 @@ from ui.large_document import (
     SlicedInsert,
     WordCounter,
     block_word_counts,
+    document_text,
     new_plain_document,
 )
 from ui.outside_change_dialog import DiffDialog, NoticeBar, OutsideChanges
@@ -119,6 +120,10 @@ class DocumentGuard(QObject):
         self.encoding_menu = menu
 
     # ----------------------------------------------------------------- replacing the text
+    def text(self) -> str:
+        """The editor's exact text (what is saved and snapshotted)."""
+        return document_text(self.editor.document())
+
     def counts(self) -> tuple[int, int]:
         """(words, characters) of the document, without scanning it."""
         return self.counter.words, self.counter.chars
@@ -250,7 +255,7 @@ class DocumentGuard(QObject):
             return
         file = self.window.file
         self.snapshotter.schedule(
-            self._key, str(file.path) if file.path else None, self.editor.toPlainText, file.stamp
+            self._key, str(file.path) if file.path else None, self.text, file.stamp
         )
 
     def _on_modification_changed(self, modified: bool) -> None:

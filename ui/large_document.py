@@ -54,6 +54,15 @@ def text_slices(text: str, size: int = _SLICE) -> Iterator[tuple[str, list[int]]
         pos = end
 
 
+def document_text(document: QTextDocument) -> str:
+    """The document's exact text, with "\n" between blocks.
+
+    Not `toPlainText()`: that also turns every no-break space into a plain space and every
+    U+2028 line separator into a line break, so saving would silently change the writer's text.
+    """
+    return document.toRawText().replace("\u2029", "\n")
+
+
 def new_plain_document(font: QFont, margin: float) -> QTextDocument:
     """An empty document ready for a QPlainTextEdit (it needs the plain-text layout)."""
     document = QTextDocument()

@@ -375,7 +375,7 @@ class MainWindow(QMainWindow):
         if not self.guard.confirm_save(path):
             return  # another program changed the file and the writer did not say overwrite
         self.guard.save_started(path)
-        token = self.saver.save(path, self.editor.toPlainText(), self.file.format)
+        token = self.saver.save(path, self.guard.text(), self.file.format)
         self._pending_save = (token, self.editor.revision, path)
         self._after_save = then
         self.status.showMessage(f"Saving {path.name}…")

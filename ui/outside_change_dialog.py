@@ -257,7 +257,7 @@ class OutsideChanges(QObject):
         path = self.watcher.path
         if path is None:
             return
-        mine = self.window.editor.toPlainText()
+        mine = self.window.guard.text()
         encoding = self.opened_with
         name = Path(path).name
 

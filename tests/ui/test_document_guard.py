@@ -291,3 +291,18 @@ def test_twenty_megabytes_open_without_freezing(qtbot, window, tmp_path):
     window.editor.document().setModified(False)
     open_and_wait(qtbot, window, small)
     assert window.editor.toPlainText() == "tiny\n" and window.guard.counts() == (1, 5)
+
+
+def test_save_keeps_no_break_spaces_and_line_separators(qtbot, window, tmp_path):
+    # QPlainTextEdit.toPlainText() would turn these into a space and a line break.
+    path = tmp_path / "french.txt"
+    original = "« Bonjour\u00a0! »\r\nligne\u2028suite\r\n".encode("utf-8-sig")
+    path.write_bytes(original)
+    open_and_wait(qtbot, window, path)
+    window.save()  # unedited: the very same bytes (BOM, CRLF, NBSP, U+2028)
+    qtbot.waitUntil(lambda: not window.is_saving(), timeout=5_000)
+    assert path.read_bytes() == original
+    type_at_end(qtbot, window, "fin\u00a0;")
+    window.save()
+    qtbot.waitUntil(lambda: not window.is_saving(), timeout=5_000)
+    assert path.read_bytes() == original + "fin\u00a0;".encode()
