@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PAUSE_MS = 300  # a gap at least this long after a keystroke counts as a pause
-_WORD = re.compile(r"\S+")
+_WORD = re.compile(r"\w[\w'’-]*")
 
 
 def add_parser(benches) -> None:
@@ -44,7 +44,7 @@ def prepare_text(raw: str) -> str:
 
 
 def first_word(text: str) -> str:
-    """The first word of `text`, without surrounding punctuation differences."""
+    """The first word of `text`, without the punctuation around it ("Darcy," → "Darcy")."""
     match = _WORD.search(text)
     return match.group(0) if match else ""
 

@@ -133,7 +133,6 @@ class TypingReplay:
             # The pause ends now: what did the writer see, and what do they type next?
             self._pause.shown = editor.ghost_text() or None
             self._pause.next_word = first_word(self.body[self._i :])
-            self._pause.before = editor.text_before_cursor(40)[1]
             self.results.pauses.append(self._pause)
             self._pause = None
         if self._i >= len(self.body):

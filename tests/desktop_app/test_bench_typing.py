@@ -32,7 +32,9 @@ def test_schedule_is_human_and_repeatable():
 def test_percentile_and_first_word():
     assert percentile([], 50) is None
     assert percentile([10, 20, 30, 40], 50) == 25
-    assert first_word("  mat, and") == "mat,"
+    assert first_word("  mat, and") == "mat"
+    assert first_word(", and so") == "and"
+    assert first_word("don't stop") == "don't"
 
 
 @pytest.mark.timeout(300)
