@@ -81,6 +81,7 @@ class RemoteModel:
         self._api_key = api_key or None
         # None: not tried yet; True: it works; False: this server only speaks chat.
         self._completions_ok: bool | None = None
+        self._logprobs_ok: bool | None = None  # does the server give completion logprobs?
         self._futures: weakref.WeakSet[Any] = weakref.WeakSet()
         self._closed = False
         SECRETS.add(self._api_key)
@@ -228,7 +229,7 @@ class RemoteModel:
                         if text:
                             if out.pieces == 0:
                                 scope.reschedule(None)  # the deadline is to the first piece only
-                            out.put_piece(text)
+                            out.put_piece(text, _piece_prob(choice))
                     if getattr(chunk, "usage", None) is not None:
                         usage = chunk.usage.completion_tokens
             finally:
@@ -255,6 +256,17 @@ class RemoteModel:
         prompt = request.prompt or ""
         if self._completions_ok is not False:
             try:
+                if request.want_probs and self._logprobs_ok is not False:
+                    # Token probabilities feed the inline confidence gate; a server that
+                    # refuses the field is asked again without it (and not asked for it again).
+                    try:
+                        chunks = await self._client.completions.create(
+                            prompt=prompt, logprobs=1, **common
+                        )
+                        self._logprobs_ok = True
+                        return chunks, True
+                    except openai.BadRequestError:
+                        self._logprobs_ok = False
                 return await self._client.completions.create(prompt=prompt, **common), True
             except openai.APIStatusError as exc:
                 if exc.status_code not in (404, 405, 501) or names_the_model(exc):
@@ -278,6 +290,13 @@ class RemoteModel:
             {"role": "user", "content": prompt},
         ]
         return await self._client.chat.completions.create(messages=messages, **common)
+
+
+def _piece_prob(choice: Any) -> float | None:
+    """The probability of a completion chunk's tokens, from `logprobs` when the server sent them."""
+    logprobs = getattr(choice, "logprobs", None)
+    values = [v for v in (getattr(logprobs, "token_logprobs", None) or ()) if v is not None]
+    return math.exp(sum(values)) if values else None
 
 
 async def _make_client(base_url: str, api_key: str | None, d: Deadlines) -> openai.AsyncOpenAI:

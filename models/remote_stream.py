@@ -59,12 +59,13 @@ class RemoteStream(GenerationStream):
     def _elapsed_ms(self) -> float:
         return (time.perf_counter() - self._started) * 1000.0
 
-    def put_piece(self, text: str) -> None:
-        """Hand one piece of text to the reader (loop thread)."""
+    def put_piece(self, text: str, prob: float | None = None) -> None:
+        """Hand one piece of text (and its probability, when the server gave one) to the
+        reader (loop thread)."""
         if self.pieces == 0:
             self.timings.first_piece_ms = self._elapsed_ms()
         self.pieces += 1
-        self._queue.put(Piece(text))
+        self._queue.put(Piece(text, prob))
 
     def put_end(self, error: Exception | None = None, completion_tokens: int | None = None) -> None:
         """Finish the stream, with the error the reader will see, if any (loop thread)."""

@@ -141,3 +141,26 @@ def test_bad_urls_are_refused_before_any_connection() -> None:
         RemoteModel("ftp://127.0.0.1/v1", "smollm2")
     with pytest.raises(ModelUnavailable, match="model name"):
         RemoteModel("http://127.0.0.1:1/v1", "")
+
+
+def test_inline_completion_reports_token_probabilities(llama_server: LlamaServer) -> None:
+    """The confidence gate needs probabilities: the llama.cpp server gives them as logprobs."""
+    import threading
+
+    from models.base import GenerationRequest, Priority
+    from models.remote import RemoteModel
+
+    model = RemoteModel(llama_server.base_url, llama_server.model, role="inline")
+    try:
+        request = GenerationRequest(
+            prompt="The capital of France is",
+            max_tokens=4,
+            want_probs=True,
+            priority=Priority.REALTIME,
+            cancel=threading.Event(),
+        )
+        pieces = list(model.stream(request))
+        assert pieces
+        assert all(p.prob is not None and 0.0 < p.prob <= 1.0 for p in pieces)
+    finally:
+        model.close()
