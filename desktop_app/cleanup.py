@@ -224,6 +224,29 @@ def trim_repetition(text: str, original: str) -> str:
     return text if cut is None else text[:cut].rstrip()
 
 
+# Our own instructions, echoed back ("Rewrite the text with the whole rewritten text only: …"):
+# small models repeat the task and then start the answer over.
+_INSTRUCTION_ECHO = re.compile(
+    r"(?:reply with the (?:whole )?(?:\w+ )?(?:text|paragraph|summary) only|"
+    r"(?:rewrite|correct|edit|summari[sz]e) (?:the|this) (?:grammar and spelling of this )?text"
+    r"\b[^:\n]{0,80}?(?:only|meaning|sentence|instruction)?)\s*[:.]?",
+    re.IGNORECASE,
+)
+
+
+def _strip_instruction_echo(text: str, original: str) -> str:
+    """Cut an echo of our instructions and what the model restarted after it; an echo at the
+    very start goes and the answer after it stays."""
+    for match in _INSTRUCTION_ECHO.finditer(text):
+        if match.group(0).lower().strip(" :.") in original.lower():
+            continue  # the writer's own words
+        before = text[: match.start()].rstrip()
+        if before:
+            return before
+        text = text[match.end() :].lstrip()
+    return text
+
+
 def clean_output(reply: str, original: str) -> str:
     """Return the model's `reply` without chatter, spaced like `original`.
 
@@ -231,6 +254,7 @@ def clean_output(reply: str, original: str) -> str:
     """
     text = _strip_wrappers(reply.replace("\r\n", "\n").strip())
     text = _strip_preamble(text, original)
+    text = _strip_instruction_echo(text, original)
     text = _strip_trailer(text, original)
     text = _strip_tag_lines(text, original)
     text = trim_repetition(text, original)

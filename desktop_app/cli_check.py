@@ -150,11 +150,10 @@ def _specs(args: argparse.Namespace):
         args.inline_model = args.inline_model or "remote"
         args.rewrite_model = args.rewrite_model or "remote"
     if args.inline_model is None and args.rewrite_model is None:
-        from desktop_app.settings import load_settings, settings_path, spec_for
+        from desktop_app.settings import load_settings, settings_path
 
         settings = load_settings()
-        key = _settings_key(settings, args)
-        specs = [spec_for(settings.inline, key), spec_for(settings.rewrite, key)]
+        specs = [_settings_spec(settings, role, args) for role in ("inline", "rewrite")]
         if settings.local_only:
             for role, spec in zip(("inline", "rewrite"), specs, strict=True):
                 if spec.kind == "remote":
@@ -171,13 +170,18 @@ def _specs(args: argparse.Namespace):
     return inline, rewrite, "command line"
 
 
-def _settings_key(settings, args: argparse.Namespace) -> str | None:
-    """The API key for a remote path configured in the settings (never printed)."""
+def _settings_spec(settings, role: str, args: argparse.Namespace):
+    """The spec the settings give `role`, with its API key (never printed)."""
+    from desktop_app import secrets
+    from desktop_app.settings import spec_for
+
+    choice = getattr(settings, role)
+    if choice.kind != "remote":
+        return spec_for(choice)
     if args.api_key_env:
-        return os.environ.get(args.api_key_env) or None
-    if settings.api_key_storage == "file" and settings.api_key_in_file:
-        return settings.api_key_in_file
-    return None
+        return spec_for(choice, os.environ.get(args.api_key_env) or None)
+    # Where the Preferences dialog keeps the key: the keychain, the session, or the file.
+    return spec_for(choice, None if settings.local_only else secrets.get_api_key(settings, role))
 
 
 def _open(spec, role: str, deadline: float, dog: Watchdog):
@@ -238,7 +242,8 @@ def _open_remote(spec, role: str, deadline: float, dog: Watchdog):
 
 def _suggest(model, step: Step, dog: Watchdog) -> None:
     """One inline suggestion: a raw continuation of the fixed prompt, as the editor asks it."""
-    from desktop_app.inline_prompt import build_prompt, shape_suggestion
+    from desktop_app.inline_prompt import build_prompt, evaluate
+    from desktop_app.suggestions import MIN_FIRST_PROB
     from models.base import GenerationRequest, ModelError, Priority
 
     dog.stage = "making an inline suggestion"
@@ -249,9 +254,11 @@ def _suggest(model, step: Step, dog: Watchdog) -> None:
         stop=("\n",),
         temperature=0.0,
         priority=Priority.REALTIME,
+        want_probs=True,
     )
     started = time.perf_counter()
     raw = ""
+    pieces = []
     try:
         stream = model.stream(request)
         try:
@@ -259,6 +266,7 @@ def _suggest(model, step: Step, dog: Watchdog) -> None:
                 if step.first_ms is None:
                     step.first_ms = (time.perf_counter() - started) * 1000
                 raw += piece.text
+                pieces.append(piece)
         finally:
             stream.close()
     except ModelError as error:
@@ -266,10 +274,10 @@ def _suggest(model, step: Step, dog: Watchdog) -> None:
     step.total_ms = (time.perf_counter() - started) * 1000
     if not raw.strip():
         raise CheckFailed(f"inline suggestion: {model.name} produced no text")
-    shaped = shape_suggestion(prompt, raw)
-    step.output = shaped if shaped else raw
-    if not shaped:
-        step.note = "the editor would not show this one"
+    verdict, shaped = evaluate(prompt, pieces, MIN_FIRST_PROB, final=True)
+    step.output = shaped if verdict in ("show", "done") else raw
+    if verdict not in ("show", "done"):
+        step.note = "the editor would not show this one (below its confidence gate)"
     if step.first_ms is not None and step.first_ms > INLINE_DEADLINE_MS:
         step.note = f"first token slower than the {INLINE_DEADLINE_MS:g} ms inline deadline"
 

@@ -107,3 +107,24 @@ def test_answer_followed_by_an_echoed_opening_tag_is_kept():
     assert clean_output(reply, original) == (
         "I think it's best to start the meeting a little earlier than usual."
     )
+
+
+def test_an_echo_of_our_instruction_and_the_restart_after_it_are_cut():
+    original = (
+        "We should probably consider starting the meeting somewhat earlier than we usually do."
+    )
+    reply = (
+        "I think it's best to start the meeting a little earlier than usual. Rewrite the text "
+        "with the whole rewritten text only: In my personal opinion, I think it's best to start "
+        "the meeting a little earlier than usual."
+    )
+    assert clean_output(reply, original) == (
+        "I think it's best to start the meeting a little earlier than usual."
+    )
+    leading = "Reply with the whole rewritten text only. We should start the meeting earlier."
+    assert clean_output(leading, original) == "We should start the meeting earlier."
+
+
+def test_the_writers_own_instruction_like_words_stay():
+    original = "Rewrite the text before Friday, said the editor, and keep it short."
+    assert clean_output(original, original) == original
