@@ -31,7 +31,7 @@ from ui.large_document import (
     SlicedInsert,
     WordCounter,
     block_word_counts,
-    document_text,
+    has_altered_characters,
     new_plain_document,
 )
 from ui.outside_change_dialog import DiffDialog, NoticeBar, OutsideChanges
@@ -122,7 +122,7 @@ class DocumentGuard(QObject):
     # ----------------------------------------------------------------- replacing the text
     def text(self) -> str:
         """The editor's exact text (what is saved and snapshotted)."""
-        return document_text(self.editor.document())
+        return self.counter.text()
 
     def counts(self) -> tuple[int, int]:
         """(words, characters) of the document, without scanning it."""
@@ -169,12 +169,14 @@ class DocumentGuard(QObject):
     def _filled(self, generation: int, document, counts: list[int], ready) -> None:
         if generation != self._generation:
             return
+        altered = True
         if self._filler is not None:
+            altered = self._filler.altered
             self._filler.deleteLater()
             self._filler = None
         document.setUndoRedoEnabled(True)
         self._end_building()
-        self.counter.reset(document, counts)
+        self.counter.reset(document, counts, altered)
         self._replacing = self.counter.paused = True
         try:  # one "everything changed" for listeners, as setPlainText would give
             self.editor.edited.emit(self.editor.revision, 0, 0, document.characterCount() - 1)
@@ -192,7 +194,9 @@ class DocumentGuard(QObject):
             self.editor.setPlainText(text)
         finally:
             self._replacing = self.counter.paused = False
-        self.counter.reset(self.editor.document(), block_word_counts(text))
+        self.counter.reset(
+            self.editor.document(), block_word_counts(text), has_altered_characters(text)
+        )
 
     def _adopt(self, document, counts: list[int]) -> None:
         self._replacing = self.counter.paused = True

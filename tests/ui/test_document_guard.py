@@ -261,6 +261,9 @@ def test_word_counts_follow_every_kind_of_edit(qtbot, window):
     assert window.guard.counts() == (count_words(text), len(text))
     window._update_counts()
     assert window.status.counts_label.text().startswith(f"{count_words(text)} words")
+    assert window.guard.text() == text and not window.guard.counter.altered
+    qtbot.keyClicks(editor, "ten\u00a0!")  # from now on the exact (slower) way is used
+    assert window.guard.counter.altered and "ten\u00a0!" in window.guard.text()
 
 
 def test_twenty_megabytes_open_without_freezing(qtbot, window, tmp_path):
