@@ -280,7 +280,7 @@ class Editor(QPlainTextEdit):
         self.edited.emit(self.revision, position, removed, added)
 
     def adopt_document(self, document: QTextDocument) -> QTextDocument:
-        """Show `document` (e.g. one built off the GUI thread) instead of ours; return the old one.
+        """Show `document` (e.g. a fresh one to fill in slices) instead of ours; return the old one.
 
         Like `setPlainText`, this counts as one edit replacing everything (`edited` is emitted).
         The caller owns the old document and decides when to delete it.
