@@ -44,6 +44,7 @@ def click_box_button(label: str, seen: list | None = None) -> None:
                 if button.text().replace("&", "") == label:
                     button.click()
                     return
+            box.reject()  # never leave a modal box open: the test would hang, not fail
             raise AssertionError(f"no button {label!r} in {[b.text() for b in box.buttons()]}")
         QTimer.singleShot(10, poll)
 
