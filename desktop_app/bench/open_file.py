@@ -82,8 +82,10 @@ def measure(path: Path, text: str, keys: int) -> dict[str, object]:
     from desktop_app.bench.typing_replay import wait_until
     from desktop_app.document import count_words
     from desktop_app.settings import Settings
+    from ui.document_guard import DocumentGuard
     from ui.main_window import MainWindow
 
+    DocumentGuard.offer_at_start = False  # no recovery question in an unattended run
     create_application()
     window = MainWindow(Settings())
     window.resize(1000, 700)
