@@ -55,44 +55,57 @@ def click_in_recovery_dialog(qtbot, label: str, seen: list) -> None:
     QTimer.singleShot(0, poll)
 
 
-def test_kill_while_typing_then_restore_in_new_window(qtbot, tmp_path):
-    doc = tmp_path / "chapter.txt"
-    doc.write_text("Chapter one.\n", encoding="utf-8")
-    words = 25
-    expected = "Chapter one.\n" + typed_words(words)
+def run_child_until(doc: Path, words: int, interval_ms: int, stop) -> list[int]:
+    """Run the typing window in a child, kill -9 it once `stop(lengths)`; return the lengths
+    of the snapshots it reported on disk."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
     child = subprocess.Popen(
-        [sys.executable, str(CHILD), str(doc), str(words)],
+        [sys.executable, str(CHILD), str(doc), str(words), str(interval_ms)],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
         cwd=ROOT,
         env=env,
     )
+    lengths: list[int] = []
     try:
         deadline = time.monotonic() + 60
-        lines = []
         for line in child.stdout:  # the child prints after each snapshot reaches the disk
-            lines.append(line.strip())
-            if line.strip() == f"written {len(expected)}" or time.monotonic() > deadline:
+            if line.startswith("written "):
+                lengths.append(int(line.split()[1]))
+            if stop(lengths) or time.monotonic() > deadline:
                 break
-        assert f"written {len(expected)}" in lines, lines
     finally:
         child.kill()  # SIGKILL: no close, no shutdown, no chance to clean up
         child.wait(10)
-    assert doc.read_text(encoding="utf-8") == "Chapter one.\n"  # it never saved
+    return lengths
 
+
+def restore_in_new_window(qtbot):
+    """Open a window, click Restore in the recovery dialog; return (window, what it showed)."""
     seen: list = []
     click_in_recovery_dialog(qtbot, "Restore", seen)
     win = open_window(qtbot)
+    qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
+    qtbot.waitUntil(lambda: win.is_dirty(), timeout=10_000)
+    return win, seen[0]
+
+
+def test_kill_after_typing_pauses_then_restore_in_new_window(qtbot, tmp_path):
+    doc = tmp_path / "chapter.txt"
+    doc.write_text("Chapter one.\n", encoding="utf-8")
+    words = 25
+    expected = "Chapter one.\n" + typed_words(words)
+    lengths = run_child_until(doc, words, 20, lambda seen: len(expected) in seen)
+    assert len(expected) in lengths
+    assert doc.read_text(encoding="utf-8") == "Chapter one.\n"  # it never saved
+
+    win, (message, diff, _snapshot) = restore_in_new_window(qtbot)
     try:
-        qtbot.waitUntil(lambda: bool(seen), timeout=15_000)
-        message, diff, snapshot = seen[0]
         assert "chapter.txt" in message
         assert " Chapter one." in diff and "+" + typed_words(words) in diff
-        qtbot.waitUntil(lambda: win.editor.toPlainText() == expected, timeout=10_000)
-        assert win.is_dirty() and win.file.path == doc
-        assert "chapter.txt" in win.windowTitle()
+        assert win.editor.toPlainText() == expected
+        assert win.file.path == doc and "chapter.txt" in win.windowTitle()
         # Saved at once (before its own snapshot was even written): nothing is left to offer.
         win.save()
         qtbot.waitUntil(lambda: not win.is_saving(), timeout=10_000)
@@ -101,6 +114,22 @@ def test_kill_while_typing_then_restore_in_new_window(qtbot, tmp_path):
     finally:
         close_window(win)
     assert RecoveryStore().pending() == []
+
+
+def test_kill_in_the_middle_of_typing_keeps_all_but_the_last_moments(qtbot, tmp_path):
+    doc = tmp_path / "flow.txt"
+    doc.write_text("", encoding="utf-8")
+    words = 600  # ~9 s of steady typing: longer than the 5 s a snapshot may wait
+    full = typed_words(words)
+    lengths = run_child_until(doc, words, 15, lambda seen: bool(seen))
+    assert lengths and lengths[0] < len(full)  # killed while still typing
+
+    win, _shown = restore_in_new_window(qtbot)
+    try:
+        restored = win.editor.toPlainText()
+        assert full.startswith(restored) and len(restored) >= lengths[-1] > 0
+    finally:
+        close_window(win)
 
 
 def dead_instance_snapshot(path: Path | None, text: str):

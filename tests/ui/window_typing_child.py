@@ -1,9 +1,9 @@
 """Child process for the window kill test: the real window types into a file until killed.
 
-Usage: window_typing_child.py DOC_PATH WORDS. Recovery goes to the default folder
+Usage: window_typing_child.py DOC_PATH WORDS INTERVAL_MS. Recovery goes to the default folder
 (INKLING_DATA_DIR decides where). Prints "ready" once the file is open, then types WORDS words
-with real key events and prints "written N" each time the window's recovery snapshot of N
-characters is on disk. It then waits, never saving, to be killed.
+with real key events, one every INTERVAL_MS, and prints "written N" each time the window's
+recovery snapshot, now N characters on disk, was written. It never saves; it waits to be killed.
 """
 
 from __future__ import annotations
@@ -27,14 +27,18 @@ def main() -> None:
     from desktop_app.settings import Settings
     from ui.main_window import MainWindow
 
-    doc_path, words = sys.argv[1], int(sys.argv[2])
+    doc_path, words, interval = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     app = create_application()
     window = MainWindow(Settings())
     window.show()
     guard = window.guard
-    guard.snapshotter.written.connect(
-        lambda _key: print(f"written {len(window.editor.toPlainText())}", flush=True)
-    )
+    store = guard.snapshotter.store
+
+    def on_written(_key: str) -> None:
+        for snap in store.folder.glob(f"snap-{store.owner}-*.txt"):
+            print(f"written {len(snap.read_text(encoding='utf-8'))}", flush=True)
+
+    guard.snapshotter.written.connect(on_written)
     state = {"typed": 0}
 
     def type_word() -> None:
@@ -51,7 +55,7 @@ def main() -> None:
     window.open_path(doc_path)
     timer = QTimer()
     timer.timeout.connect(type_word)
-    timer.start(20)
+    timer.start(interval)
     app.exec()
 
 
