@@ -4,8 +4,8 @@
 snapshots about a second after typing stops (offered again after a crash), a watcher that notices
 when another program changes or deletes the file (and a last look just before saving), the
 fallback-encoding notice with File → Reopen with Encoding, Markdown highlighting, and big texts
-laid out off the GUI thread with word counts kept up to date incrementally. The window calls it
-from its open / save / close methods; everything else happens here.
+filled into the editor in slices between GUI events, with word counts kept up to date per
+block. The window calls it from its open / save / close methods; everything else happens here.
 """
 
 from __future__ import annotations
