@@ -7,9 +7,6 @@ provider (called by `JobQueue` on its worker thread, never on the GUI thread) wa
 
 from __future__ import annotations
 
-import logging
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -17,25 +14,8 @@ from collections.abc import Callable
 from desktop_app.jobs import RewriteJob
 from models.base import Cancelled, ModelUnavailable, TextModel
 
-log = logging.getLogger(__name__)
-
 MODEL_WAIT_S = 60.0
 POLL_S = 0.1
-# The rewrite worker runs at a lower CPU priority, so on a busy 2-core machine the OS gives the
-# GUI thread and inline suggestions the core first (a background job only gets slower).
-WORKER_NICE = 10
-
-
-def lower_thread_priority(nice: int = WORKER_NICE) -> None:
-    """Give the calling (worker) thread a lower CPU priority where the OS allows it per thread."""
-    if not hasattr(os, "setpriority") or not sys.platform.startswith("linux"):
-        return  # elsewhere setpriority applies to the whole process, GUI included
-    try:
-        tid = threading.get_native_id()
-        if os.getpriority(os.PRIO_PROCESS, tid) < nice:
-            os.setpriority(os.PRIO_PROCESS, tid, nice)
-    except OSError as error:
-        log.debug("could not lower the rewrite thread's priority: %s", error)
 
 
 class RewriteModelProvider:
@@ -54,7 +34,6 @@ class RewriteModelProvider:
         self.closing = threading.Event()
 
     def __call__(self) -> TextModel:
-        lower_thread_priority()
         models = self._host()
         if models is None:
             raise ModelUnavailable("No rewrite model is configured.")
