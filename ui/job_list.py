@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from desktop_app.jobs import RewriteJob
 
 COLUMNS = ("#", "Action", "Text", "State", "First token", "Final")
-SNIPPET_CHARS = 40
+SNIPPET_CHARS = 30
 
 
 def _ms(value: float | None) -> str:
@@ -35,7 +41,11 @@ class JobList(QTableWidget):
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the text takes the rest
+        header.setMinimumSectionSize(24)
         self._rows: dict[int, int] = {}  # job id -> row
         self._notes: dict[int, str] = {}  # job id -> what the writer did with the result
         self.cellDoubleClicked.connect(self._on_double_click)
