@@ -57,6 +57,7 @@ class ReviewPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("reviewPanel")
         self.job_id: int | None = None
+        self._running = False
         self.mode = ApplyMode.REPLACE
         self.result: str | None = None
         self._shown = ""
@@ -126,6 +127,8 @@ class ReviewPanel(QWidget):
         self.discard_button.setEnabled(discard)
         default = self.insert_button if append else self.replace_button
         default.setDefault(apply)
+        # While the job runs, the same button stops it.
+        self.discard_button.setText("Ca&ncel" if self._running else "&Discard")
 
     # -- what the controller calls ----------------------------------------------------------
 
@@ -133,6 +136,7 @@ class ReviewPanel(QWidget):
         """Show nothing (no job)."""
         self.job_id, self.result, self._shown = None, None, ""
         self.mode = ApplyMode.REPLACE
+        self._running = False
         self.title.setText("No rewrite to review")
         self.message.setText("")
         self.original_view.clear()
@@ -150,6 +154,7 @@ class ReviewPanel(QWidget):
         self.proposal_view.clear()
         self.replace_button.setText("&Replace")
         self.message.setText("Queued")
+        self._running = True
         self._set_buttons(apply=False, retry=False, discard=True)
 
     def set_message(self, text: str) -> None:
@@ -172,6 +177,7 @@ class ReviewPanel(QWidget):
 
     def show_result(self, original: str, result: str, *, target_edited: bool) -> None:
         """Show the finished proposal with differences marked, and enable the choices."""
+        self._running = False
         self.result = result
         self._shown = result
         if self.mode == ApplyMode.APPEND:
@@ -204,6 +210,7 @@ class ReviewPanel(QWidget):
 
     def show_document_gone(self) -> None:
         """Another document replaced the one the job was made for: the proposal can only be copied."""
+        self._running = False
         what = "you can copy it" if self.result is not None else "it was stopped"
         self.message.setText(
             f"This rewrite was made for a document that is no longer open; {what}."
@@ -212,16 +219,19 @@ class ReviewPanel(QWidget):
 
     def show_failed(self, reason: str) -> None:
         """The job failed: say why, offer Try again."""
+        self._running = False
         self.message.setText(f"Failed: {reason}")
         self._set_buttons(apply=False, retry=True, discard=True)
 
     def show_cancelled(self) -> None:
         """The job was cancelled; the document is untouched."""
+        self._running = False
         self.message.setText("Cancelled. The document was not changed.")
         self._set_buttons(apply=False, retry=True, discard=True)
 
     def show_resolved(self, text: str) -> None:
         """The result was applied or discarded: nothing more to choose."""
+        self._running = False
         self.message.setText(text)
         self._set_buttons(apply=False, retry=False, discard=False)
 

@@ -270,6 +270,7 @@ class RewriteUI(QObject):
         if self.panel.job_id == job_id and job_id in self._targets:
             self._present_result(job, self._targets[job_id])
         else:
+            self.jobs_dock.show()
             self.window.status.showMessage(
                 f"{job.definition.plain_label} is ready: double-click it in the job list.", 6000
             )

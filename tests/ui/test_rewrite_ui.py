@@ -101,6 +101,7 @@ def test_cancel_mid_stream_leaves_the_document_untouched(qtbot, win):
     job = ui.run_action("summarize", whole_document=True)
     qtbot.waitUntil(lambda: bool(job.partial), timeout=30_000)
     assert ui.status.job_id == job.id
+    assert ui.panel.discard_button.text() == "Ca&ncel"  # the panel can stop it too
     with qtbot.waitSignal(ui.queue.job_cancelled, timeout=10_000):
         qtbot.mouseClick(ui.status.cancel_button, Qt.MouseButton.LeftButton)
     assert job.state.value == "cancelled" and job.result is None
@@ -108,6 +109,7 @@ def test_cancel_mid_stream_leaves_the_document_untouched(qtbot, win):
     assert not editor.document().isUndoAvailable()
     assert "Cancelled" in ui.panel.message.text()
     assert not ui.panel.replace_button.isEnabled()
+    assert ui.panel.discard_button.text() == "&Discard"
     assert ui.job_list.state_text(job.id) == "cancelled"
 
 
