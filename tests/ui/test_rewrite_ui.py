@@ -97,15 +97,17 @@ def test_shortcut_rewrites_paragraph_streams_then_replace_and_undo(qtbot, win):
 
 def test_cancel_mid_stream_leaves_the_document_untouched(qtbot, win):
     ui, editor = win.rewrite_ui, win.editor
-    put_cursor_in(editor, OTHER)
-    job = ui.run_action("summarize", whole_document=True)
+    long_text = "\n\n".join([OTHER, CASUAL] * 4)  # several chunks: still running when cancelled
+    editor.setPlainText(long_text)
+    job = ui.run_action("grammar", whole_document=True)
     qtbot.waitUntil(lambda: bool(job.partial), timeout=30_000)
+    assert len(job.chunks) > 1
     assert ui.status.job_id == job.id
     assert ui.panel.discard_button.text() == "Ca&ncel"  # the panel can stop it too
     with qtbot.waitSignal(ui.queue.job_cancelled, timeout=10_000):
         qtbot.mouseClick(ui.status.cancel_button, Qt.MouseButton.LeftButton)
     assert job.state.value == "cancelled" and job.result is None
-    assert editor.toPlainText() == TEXT
+    assert editor.toPlainText() == long_text
     assert not editor.document().isUndoAvailable()
     assert "Cancelled" in ui.panel.message.text()
     assert not ui.panel.replace_button.isEnabled()
