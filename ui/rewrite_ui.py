@@ -379,6 +379,7 @@ class RewriteUI(QObject):
             self.panel.clear()
 
     def _resolve(self, job: RewriteJob, what: str, message: str) -> None:
+        self.editor.setFocus()  # the writer goes on typing (or presses Ctrl+Z) in the text
         self._targets.pop(job.id, None)
         self._edit_shown.discard(job.id)
         self.job_list.note(job, what)

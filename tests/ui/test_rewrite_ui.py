@@ -90,7 +90,7 @@ def test_shortcut_rewrites_paragraph_streams_then_replace_and_undo(qtbot, win):
     assert editor.toPlainText() == TEXT.replace(CASUAL, job.result)
     assert ui.job_list.state_text(job.id) == "done, replaced"
     assert not ui.status.isVisible()
-    editor.setFocus()
+    assert editor.hasFocus()  # back in the text after the click
     qtbot.keyClick(editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert editor.toPlainText() == TEXT  # one undo step brings the original back exactly
 
