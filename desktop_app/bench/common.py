@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
 
 
 def isolate_settings() -> None:
@@ -100,3 +100,25 @@ def print_table(title: str, rows: dict[str, object]) -> None:
         if isinstance(value, float):
             value = f"{value:,.2f}"
         print(f"  {key:<{width}}  {value}")
+
+
+def wait_until(predicate, timeout_s: float) -> bool:
+    """Spin the event loop until `predicate()` holds or the time runs out."""
+    deadline = time.perf_counter() + timeout_s
+    while not predicate():
+        if time.perf_counter() > deadline:
+            return False
+        loop = QEventLoop()
+        QTimer.singleShot(10, loop.quit)
+        loop.exec()
+    return True
+
+
+def type_char(widget, char: str) -> None:
+    """Type one character as real key events (Return for a line break)."""
+    from PySide6.QtTest import QTest
+
+    if char == "\n":
+        QTest.keyClick(widget, Qt.Key.Key_Return)
+    else:
+        QTest.keyClicks(widget, char)

@@ -79,7 +79,7 @@ def measure(path: Path, text: str, keys: int) -> dict[str, object]:
     from PySide6.QtTest import QTest
 
     from desktop_app.app import create_application
-    from desktop_app.bench.typing_replay import wait_until
+    from desktop_app.bench.common import wait_until
     from desktop_app.document import count_words
     from desktop_app.settings import Settings
     from ui.document_guard import DocumentGuard

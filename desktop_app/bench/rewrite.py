@@ -92,9 +92,10 @@ class Writer:
         self.running = False
 
     def step(self) -> None:
-        from PySide6.QtCore import Qt, QTimer
+        from PySide6.QtCore import QTimer
         from PySide6.QtGui import QTextCursor
-        from PySide6.QtTest import QTest
+
+        from desktop_app.bench.common import type_char
 
         if not self.running or self.i >= len(self.body):
             return
@@ -103,11 +104,7 @@ class Writer:
         end = editor.document().characterCount() - 1
         if cursor.hasSelection() or cursor.position() != end:
             editor.moveCursor(QTextCursor.MoveOperation.End)  # the writer clicks back in
-        char = self.body[self.i]
-        if char == "\n":
-            QTest.keyClick(editor, Qt.Key.Key_Return)
-        else:
-            QTest.keyClicks(editor, char)
+        type_char(editor, self.body[self.i])
         self.i += 1
         QTimer.singleShot(self.delays[self.i - 1], self.step)
 
@@ -159,8 +156,7 @@ class RewriteBench:
     def run(self) -> dict:
         """Open the window, run every job while the writer types, and return the figures."""
         from desktop_app.app import create_application
-        from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile
-        from desktop_app.bench.typing_replay import wait_until
+        from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile, wait_until
         from desktop_app.document import DocumentFile
         from desktop_app.model_host import ModelHost
         from desktop_app.settings import Settings

@@ -4,25 +4,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
-from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile
+from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile, type_char, wait_until
 from desktop_app.bench.typing import PAUSE_MS, PauseRecord, Results, Step, first_word
 from models.base import GenerationRequest, Priority
-
-
-def wait_until(predicate, timeout_s: float) -> bool:
-    """Spin the event loop until `predicate()` holds or the time runs out."""
-    deadline = time.perf_counter() + timeout_s
-    while not predicate():
-        if time.perf_counter() > deadline:
-            return False
-        loop = QEventLoop()
-        QTimer.singleShot(10, loop.quit)
-        loop.exec()
-    return True
 
 
 class TypingReplay:
@@ -156,11 +144,7 @@ class TypingReplay:
             self.results.saved_chars += len(taken) - 1
             self._i += len(taken)
         else:
-            char = self.body[self._i]
-            if char == "\n":
-                QTest.keyClick(editor, Qt.Key.Key_Return)
-            else:
-                QTest.keyClicks(editor, char)
+            type_char(editor, self.body[self._i])
             self._i += 1
         delay = self.steps[self._i - 1].delay_ms
         if delay >= PAUSE_MS:
