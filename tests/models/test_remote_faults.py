@@ -347,3 +347,23 @@ def test_the_api_key_never_leaks_across_the_fault_matrix(
     # Also the key's tail, in case something masked only its prefix.
     leaks = [t for t in texts + handler.texts if CANARY in t or CANARY[-10:] in t]
     assert leaks == []
+
+
+def test_cancel_from_another_thread_while_the_reader_waits(
+    fault_server: FaultServer, make_model
+) -> None:
+    """The reader is blocked between two chunks (the server drips one every 2 s) when another
+    thread cancels: it must come back at once with Cancelled, not at the next chunk."""
+    fault_server.mode, fault_server.drip_interval = "drip", 2.0
+    model = make_model(fault_server.base_url, role="rewrite", timeout=Deadlines())
+    request = chat()
+    stream = model.stream(request)
+    assert next(stream).text
+    threading.Timer(0.05, request.cancel.set).start()
+    started = time.perf_counter()
+    with pytest.raises(Cancelled):
+        for _piece in stream:
+            pass
+    assert time.perf_counter() - started < 1.0
+    # The server notices the closed stream at its next write (one drip later).
+    assert fault_server.disconnected.wait(5.0)
