@@ -182,7 +182,9 @@ def test_job_list_shows_queued_and_cancelled_and_the_status_counts(qtbot, win):
     second = ui.run_action("grammar", whole_document=True)
     qtbot.waitUntil(lambda: ui.job_list.state_text(first.id) == "running", timeout=10_000)
     assert ui.job_list.state_text(second.id) == "queued"
-    assert "(+1 queued)" in ui.status.stage_text()
+    # The status field follows the running job's own progress messages, which come after
+    # the queue marks it running.
+    qtbot.waitUntil(lambda: "(+1 queued)" in ui.status.stage_text(), timeout=5000)
     ui.queue.cancel(second.id)
     qtbot.waitUntil(lambda: ui.job_list.state_text(second.id) == "cancelled", timeout=5000)
     wait_end(qtbot, ui, first)
