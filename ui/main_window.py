@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
 
@@ -540,14 +540,3 @@ class MainWindow(QMainWindow):
         self.saver.wait(10_000)
         self.loader.wait(5_000)
         self.guard.shutdown()
-
-
-def select_text(editor: Editor, start: int, end: int) -> None:
-    """Select `start`..`end` in the editor (a small helper for menus and tests)."""
-    cursor = editor.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
-    editor.setTextCursor(cursor)
-
-
-__all__ = ["MainWindow", "select_text", "Qt"]
