@@ -18,6 +18,22 @@ def _shared_models_dir(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _no_keychain():
+    """Never touch the writer's real keychain; start each test without remembered keys."""
+    import keyring
+    from keyring.backends import fail
+
+    from desktop_app import secrets
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    secrets.forget_session_keys()
+    yield
+    keyring.set_keyring(previous)
+    secrets.forget_session_keys()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("inkling-home")
     monkeypatch.setenv("INKLING_CONFIG_DIR", str(base / "config"))

@@ -7,9 +7,6 @@ the Preferences dialog.
 
 from __future__ import annotations
 
-import keyring
-import pytest
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 
 from desktop_app import secrets
@@ -20,16 +17,6 @@ from tests.netaudit import record_network
 
 LOAD_MS = 60_000
 SENTENCE = "It is a truth universally acknowledged, that a single man in possession of a"
-
-
-@pytest.fixture(autouse=True)
-def _no_keychain():
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    secrets.forget_session_keys()
-    yield
-    keyring.set_keyring(previous)
-    secrets.forget_session_keys()
 
 
 def _open_window(qtbot, settings: Settings):

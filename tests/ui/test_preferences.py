@@ -9,7 +9,6 @@ from pathlib import Path
 
 import keyring
 import pytest
-from keyring.backends import fail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -33,15 +32,11 @@ CANARY = "sk-CANARY-5f1e0c2b9a7d4e3f8a6b"
 
 
 @pytest.fixture(autouse=True)
-def _no_keychain():
-    """Never touch a real keychain; start each test without remembered keys."""
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    secrets.forget_session_keys()
+def _tasks_drained():
+    """Background checks (keychain, GGUF, network) finish before the next test (the root
+    conftest keeps every test away from the real keychain)."""
     yield
     assert wait_for_tasks(30_000)
-    keyring.set_keyring(previous)
-    secrets.forget_session_keys()
 
 
 @pytest.fixture
