@@ -11,6 +11,14 @@ def remote_blocked(settings: Settings, choice: ModelChoice) -> bool:
     return choice.kind == "remote" and settings.local_only
 
 
+def needs_keys(settings: Settings) -> bool:
+    """True when making the specs may read the keychain (a remote path that is allowed)."""
+    return any(
+        choice.kind == "remote" and not remote_blocked(settings, choice)
+        for choice in (settings.inline, settings.rewrite)
+    )
+
+
 def specs_for_settings(settings: Settings):
     """(inline spec, rewrite spec) for the model host.
 

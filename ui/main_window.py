@@ -435,7 +435,6 @@ class MainWindow(QMainWindow):
 
         `model_host` lets a caller (the benchmarks, the tests) share an already loaded host.
         """
-        from desktop_app.model_config import specs_for_settings
         from desktop_app.model_host import ModelHost
         from desktop_app.suggestions import SuggestionEngine
         from ui.inline_controller import InlineController
@@ -457,7 +456,7 @@ class MainWindow(QMainWindow):
         state, message = self.models.state("inline")
         self._on_model_state("inline", state, message)
         if own:
-            self.models.start(*specs_for_settings(self.settings))
+            self._with_specs(self.models.start)
         from ui.rewrite_ui import RewriteUI
 
         self.rewrite_ui = RewriteUI(self)
@@ -493,16 +492,41 @@ class MainWindow(QMainWindow):
 
     def apply_model_settings(self) -> None:
         """Apply changed model settings live: the old models serve until the new are ready."""
-        from desktop_app.model_config import specs_for_settings
-
         self._persist()
         if self.models is None:
             return
-        inline_spec, rewrite_spec = specs_for_settings(self.settings)
-        self.models.configure("inline", inline_spec)
-        self.models.configure("rewrite", rewrite_spec)
+
+        def configure(inline_spec, rewrite_spec) -> None:
+            self.models.configure("inline", inline_spec)
+            self.models.configure("rewrite", rewrite_spec)
+
+        self._with_specs(configure)
         self.engine.max_tokens = self.settings.inline.max_tokens
         self.engine.temperature = self.settings.inline.temperature
+
+    def _with_specs(self, then: Callable[..., None]) -> None:
+        """Call `then(inline_spec, rewrite_spec)` for the current settings.
+
+        A remote path's spec carries its API key, and reading the keychain may wait (a locked
+        keychain, a slow D-Bus), so those specs are made on a worker thread; local-only specs
+        need no key and are made at once.
+        """
+        from desktop_app.model_config import needs_keys, specs_for_settings
+
+        if not needs_keys(self.settings):
+            then(*specs_for_settings(self.settings))
+            return
+        settings = self.settings
+
+        def made(specs: object) -> None:
+            if isinstance(specs, tuple) and self.models is not None:
+                then(*specs)
+            else:
+                self.status.showMessage(
+                    f"Could not prepare the models ({type(specs).__name__}); see the log.", 10000
+                )
+
+        self.guard.background.run(lambda: specs_for_settings(settings), made)
 
     def show_about(self) -> None:
         """Help → About."""
