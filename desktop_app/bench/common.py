@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import resource
 import sys
@@ -38,6 +39,20 @@ def percentile(values: list[float], q: float) -> float | None:
     low = int(k)
     high = min(low + 1, len(ordered) - 1)
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def wilson_interval(hits: int, total: int, z: float = 1.96) -> tuple[float, float] | None:
+    """The 95% Wilson score interval of the share hits/total; None when total is 0.
+
+    Benchmarks count outcomes over a few dozen events (suggestions shown in 1000 typed
+    characters, say), so a share alone hides how far a rerun on other text could move it."""
+    if total <= 0:
+        return None
+    share = hits / total
+    denominator = 1 + z * z / total
+    centre = (share + z * z / (2 * total)) / denominator
+    half = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def peak_rss_mb() -> float:
@@ -99,6 +114,8 @@ def print_table(title: str, rows: dict[str, object]) -> None:
     for key, value in rows.items():
         if isinstance(value, float):
             value = f"{value:,.2f}"
+        elif isinstance(value, tuple) and all(isinstance(v, float) for v in value):
+            value = " – ".join(f"{v:,.2f}" for v in value)
         print(f"  {key:<{width}}  {value}")
 
 

@@ -8,7 +8,14 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 
-from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile, type_char, wait_until
+from desktop_app.bench.common import (
+    Heartbeat,
+    peak_rss_mb,
+    percentile,
+    type_char,
+    wait_until,
+    wilson_interval,
+)
 from desktop_app.bench.typing import PAUSE_MS, PauseRecord, Results, Step, first_word
 from models.base import GenerationRequest, Priority
 
@@ -93,6 +100,11 @@ class TypingReplay:
             "pauses": len(pauses),
             "coverage": len(shown) / len(pauses) if pauses else 0.0,
             "precision": len(correct) / len(shown) if shown else 0.0,
+            # How far the two shares could move on other text of the same kind (95%).
+            "coverage_ci95": wilson_interval(len(shown), len(pauses)),
+            "precision_ci95": wilson_interval(len(correct), len(shown)),
+            "shown_at_pauses": len(shown),
+            "correct_at_pauses": len(correct),
             "shown": len(results.latencies),
             "accepted": results.accepted,
             "saved_chars": results.saved_chars,

@@ -37,6 +37,19 @@ def test_percentile_and_first_word():
     assert first_word("don't stop") == "don't"
 
 
+def test_wilson_interval_brackets_the_share_and_narrows_with_more_events():
+    from desktop_app.bench.common import wilson_interval
+
+    assert wilson_interval(0, 0) is None
+    small = wilson_interval(15, 40)
+    large = wilson_interval(150, 400)
+    # Known value: 15 of 40 gives 0.242-0.530 (Wilson, z = 1.96).
+    assert small == pytest.approx((0.242, 0.530), abs=0.001)
+    assert large[0] < 0.375 < large[1]
+    assert large[1] - large[0] < (small[1] - small[0]) / 2
+    assert wilson_interval(0, 10)[0] == 0.0 and wilson_interval(10, 10)[1] == 1.0
+
+
 @pytest.mark.timeout(300)
 def test_short_real_run_reports_every_figure(tmp_path):
     """A real replay of a few words into the real window with the bundled model."""
@@ -78,5 +91,8 @@ def test_short_real_run_reports_every_figure(tmp_path):
         assert key in figures
     assert figures["pauses"] > 0
     assert figures["heartbeat_max_ms"] is not None
+    low, high = figures["coverage_ci95"]
+    assert low <= figures["coverage"] <= high
+    assert figures["shown_at_pauses"] == round(figures["coverage"] * figures["pauses"])
     assert 0.0 <= figures["coverage"] <= 1.0
     assert "Typing benchmark" in result.stdout
