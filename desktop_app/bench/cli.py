@@ -1,4 +1,4 @@
-"""`inkling bench typing|rewrite|open`: benchmarks that drive the real window offscreen."""
+"""`inkling bench typing|rewrite|open|gate`: benchmarks (all but `gate` drive the real window)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ BENCHES = {
     "typing": "desktop_app.bench.typing",
     "rewrite": "desktop_app.bench.rewrite",
     "open": "desktop_app.bench.open_file",
+    "gate": "desktop_app.bench.gate",
 }
 
 

@@ -49,6 +49,29 @@ def first_word(text: str) -> str:
     return match.group(0) if match else ""
 
 
+def stretch(raw: str, start: int | None, chars: int) -> tuple[str, str]:
+    """(context, body): `chars` characters to type from the paragraph at `start` (a third of
+    the way in, at most 20,000, by default) and up to 2500 characters of whole paragraphs
+    before them, already in the document."""
+    text = prepare_text(raw)
+    if start is None:
+        start = min(len(text) // 3, 20_000)
+    start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
+    context = text[max(0, start - 2500) : start]
+    cut = context.find("\n\n")
+    return (context[cut + 2 :] if cut >= 0 else context), text[start : start + chars]
+
+
+def pause_points(body: str) -> list[int]:
+    """Where `schedule` pauses: after a space or line break that a word follows. Each index
+    is that of the space or line break."""
+    return [
+        i
+        for i, char in enumerate(body)
+        if char in " \n" and body[i + 1 : i + 2] not in (" ", "\n", "")
+    ]
+
+
 @dataclass
 class Step:
     """One key to type and the pause after it."""
@@ -61,9 +84,9 @@ def schedule(text: str, seed: int) -> list[Step]:
     """Human cadence: 60-140 ms within words, 300-450 ms after a word, 900-1300 ms now and then."""
     rng = random.Random(seed)
     steps = []
+    pauses = set(pause_points(text))
     for i, char in enumerate(text):
-        following = text[i + 1 : i + 2]
-        if char in " \n" and following not in (" ", "\n", ""):
+        if i in pauses:
             long_pause = rng.random() < 0.3 or text[i - 1 : i] in ".!?"
             delay = rng.randint(900, 1300) if long_pause else rng.randint(300, 450)
         else:
@@ -100,14 +123,7 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app.bench.cli import spec_from_args
     from desktop_app.bench.typing_replay import TypingReplay
 
-    raw = Path(args.text).read_text(encoding="utf-8")
-    text = prepare_text(raw)
-    start = args.start if args.start is not None else min(len(text) // 3, 20_000)
-    start = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
-    body = text[start : start + args.chars]
-    context = text[max(0, start - 2500) : start]
-    cut = context.find("\n\n")
-    context = context[cut + 2 :] if cut >= 0 else context
+    context, body = stretch(Path(args.text).read_text(encoding="utf-8"), args.start, args.chars)
     replay = TypingReplay(
         context=context,
         body=body,
