@@ -1,14 +1,18 @@
 """`inkling bench gate`: calibrate the inline confidence gate on a text, without the window.
 
-At every point where the typing benchmark's writer pauses (after a space that a word follows),
-build the engine's own prompt for the text typed so far, let the inline model continue it with
-per-token probabilities, and judge the pieces with the engine's own `evaluate` at several gate
-thresholds. Prints coverage and precision per threshold, each with its 95% interval.
+The engine's own prompts (`choose_anchor`, `build_prompt`) go straight to the inline model with
+per-token probabilities, and the engine's own `evaluate` judges the pieces at several gate
+thresholds. Two views per threshold, each with its 95% interval:
 
-This is the offline half of `inkling bench typing`: no window, no timing, no accepted
-suggestions (the replay's writer skips the pauses inside a suggestion they took), so it can
-cover thousands of pauses in minutes where the replay, typing at a human pace, covers a few
-hundred. Its figures run a little above the replay's for that reason.
+- every pause: each point where the typing replay's schedule pauses (after a space that a word
+  follows), as if the writer had typed every character;
+- as the replay's writer: the same writer as `inkling bench typing`, who takes a suggestion
+  with Tab or Ctrl+Right when it is right, so the pauses inside what they took never happen.
+  The right suggestions taken before a pause leave the harder pauses behind, so this view's
+  precision is the lower one, and it is the one the replay reports.
+
+No window and no timing: 5000 characters take about two minutes, where the replay, typing at
+a human pace, takes about fifteen.
 """
 
 from __future__ import annotations
@@ -35,75 +39,141 @@ def add_parser(benches) -> None:
     add_model_options(parser)
 
 
-def replay(model, context: str, body: str, max_tokens: int) -> list[tuple[object, list, str]]:
-    """(prompt, pieces, next word) at every pause point of `body`; prompt is None where the
-    engine would not ask (a new paragraph)."""
-    from desktop_app.bench.typing import first_word, pause_points
-    from desktop_app.inline_prompt import (
-        WINDOW_MAX_CHARS,
-        build_prompt,
-        choose_anchor,
-        should_suggest,
-    )
-    from models.base import GenerationRequest, Priority
+class Prompts:
+    """The engine's prompt at each position of `body` (typed after `context`), and the model's
+    pieces for each prompt, asked once and kept."""
 
-    anchor = None
-    out = []
-    for i in pause_points(body):
-        document = context + body[: i + 1]
-        next_word = first_word(body[i + 1 :])
+    def __init__(self, model, context: str, body: str, max_tokens: int) -> None:
+        self.model = model
+        self.context = context
+        self.body = body
+        self.max_tokens = max_tokens
+        self.anchor: int | None = None
+        self.pieces: dict[str, list] = {}
+
+    def at(self, typed: int):
+        """(prompt, pieces) once `typed` characters of the body are in; (None, []) where the
+        engine would not ask (a new paragraph)."""
+        from desktop_app.inline_prompt import (
+            WINDOW_MAX_CHARS,
+            build_prompt,
+            choose_anchor,
+            should_suggest,
+        )
+        from models.base import GenerationRequest, Priority
+
+        document = self.context + self.body[:typed]
         before_start = max(0, len(document) - 2 * WINDOW_MAX_CHARS)
         before = document[before_start:]
         if not should_suggest(before, ""):
-            out.append((None, [], next_word))
-            continue
-        anchor = choose_anchor(before_start, before, anchor, len(document))
-        prompt = build_prompt(anchor, before_start, before)
-        request = GenerationRequest(
-            prompt=prompt.prompt,
-            max_tokens=max_tokens,
-            stop=("\n",),
-            temperature=0.0,
-            priority=Priority.REALTIME,
-            want_probs=True,
-        )
-        stream = model.stream(request)
-        try:
-            pieces = list(stream)
-        finally:
-            stream.close()
-        out.append((prompt, pieces, next_word))
-    return out
+            return None, []
+        self.anchor = choose_anchor(before_start, before, self.anchor, len(document))
+        prompt = build_prompt(self.anchor, before_start, before)
+        if prompt.prompt not in self.pieces:
+            request = GenerationRequest(
+                prompt=prompt.prompt,
+                max_tokens=self.max_tokens,
+                stop=("\n",),
+                temperature=0.0,
+                priority=Priority.REALTIME,
+                want_probs=True,
+            )
+            stream = self.model.stream(request)
+            try:
+                self.pieces[prompt.prompt] = list(stream)
+            finally:
+                stream.close()
+        return prompt, self.pieces[prompt.prompt]
 
 
-def sweep(points, thresholds: list[float]) -> list[dict]:
-    """Coverage and precision of the first suggested word at each threshold."""
-    from desktop_app.bench.common import wilson_interval
-    from desktop_app.bench.typing import first_word
+def suggestion(prompts: Prompts, typed: int, threshold: float) -> str:
+    """What the engine shows once `typed` characters are in, at gate `threshold` ("" for
+    nothing)."""
     from desktop_app.inline_prompt import evaluate
 
-    rows = []
-    for threshold in thresholds:
-        shown = correct = 0
-        for prompt, pieces, next_word in points:
-            if prompt is None:
-                continue
-            verdict, text = evaluate(prompt, pieces, threshold, final=True)
-            if verdict in ("show", "done") and text.strip():
-                shown += 1
-                correct += first_word(text) == next_word
-        rows.append(
-            {
-                "threshold": threshold,
-                "shown": shown,
-                "correct": correct,
-                "coverage": shown / len(points) if points else 0.0,
-                "coverage_ci95": wilson_interval(shown, len(points)),
-                "precision": correct / shown if shown else 0.0,
-                "precision_ci95": wilson_interval(correct, shown),
-            }
-        )
-    return rows
+    prompt, pieces = prompts.at(typed)
+    if prompt is None:
+        return ""
+    verdict, text = evaluate(prompt, pieces, threshold, final=True)
+    return text if verdict in ("show", "done") and text.strip() else ""
+
+
+def every_pause(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
+    """(suggestion shown, next word typed) at every pause point of the body."""
+    from desktop_app.bench.typing import first_word, pause_points
+
+    prompts.anchor = None
+    body = prompts.body
+    return [
+        (suggestion(prompts, i + 1, threshold), first_word(body[i + 1 :]))
+        for i in pause_points(body)
+    ]
+
+
+def as_writer(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
+    """(suggestion shown, next word typed) at the pauses the typing replay's writer makes.
+
+    The writer takes a suggestion with Tab or Ctrl+Right when it is what they were about to
+    type (`writer_takes`), so the pauses inside what they took never happen; typing through a
+    suggestion keeps it, re-checked at each space, as the engine does. Suggestions are taken
+    to be ready before the next keystroke (the replay measures them at ~20-30 ms, keys come
+    every 60 ms or more).
+    """
+    from desktop_app.bench.typing import first_word, pause_points, writer_takes
+
+    prompts.anchor = None
+    body = prompts.body
+    pauses = set(pause_points(body))
+    records: list[tuple[str, str]] = []
+    typed = 0
+    shown = suggestion(prompts, typed, threshold)
+    paused = False
+    while typed < len(body):
+        if paused:
+            records.append((shown, first_word(body[typed:])))
+        how, taken = writer_takes(shown, body[typed:])
+        if how:
+            typed += len(taken)
+            shown = shown[len(taken) :] or suggestion(prompts, typed, threshold)
+        else:
+            char = body[typed]
+            typed += 1
+            typed_through = shown.startswith(char)
+            shown = shown[1:] if typed_through else ""
+            if not typed_through or not shown or char.isspace():
+                shown = suggestion(prompts, typed, threshold)
+        paused = typed - 1 in pauses
+    return records
+
+
+def figures(records: list[tuple[str, str]]) -> dict:
+    """Coverage and precision of the first suggested word, with their 95% intervals."""
+    from desktop_app.bench.common import wilson_interval
+    from desktop_app.bench.typing import first_word
+
+    shown = [(text, word) for text, word in records if text]
+    correct = sum(first_word(text) == word for text, word in shown)
+    return {
+        "pauses": len(records),
+        "shown": len(shown),
+        "correct": correct,
+        "coverage": len(shown) / len(records) if records else 0.0,
+        "coverage_ci95": wilson_interval(len(shown), len(records)),
+        "precision": correct / len(shown) if shown else 0.0,
+        "precision_ci95": wilson_interval(correct, len(shown)),
+    }
+
+
+def sweep(prompts: Prompts, thresholds: list[float]) -> list[dict]:
+    """Both views at each threshold."""
+    return [
+        {
+            "threshold": threshold,
+            "every_pause": figures(every_pause(prompts, threshold)),
+            "as_writer": figures(as_writer(prompts, threshold)),
+        }
+        for threshold in thresholds
+    ]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,27 +194,32 @@ def run(args: argparse.Namespace) -> int:
     model = open_model(spec, role="inline", models_dir=paths.models_dir())
     try:
         started = time.perf_counter()
-        points = replay(model, context, body, MAX_TOKENS)
+        rows = sweep(Prompts(model, context, body, MAX_TOKENS), thresholds)
         wall_s = time.perf_counter() - started
     finally:
         model.close()
-    rows = sweep(points, thresholds)
+    print(f"Gate calibration — {Path(args.text).name}, {len(body)} characters")
+    writer_title = "as the typing replay's writer"
+    print(f"  {'':>9}  {'every pause':^37}  {writer_title:^37}")
     print(
-        f"Gate calibration — {Path(args.text).name}, {len(body)} characters, {len(points)} pauses"
+        f"  {'threshold':>9}  {'coverage':^18} {'precision':^18}  {'coverage':^18} {'precision':^18}"
     )
-    print(f"  {'threshold':>9}  {'coverage':>17}  {'precision':>17}  shown")
     for row in rows:
         mark = "  ← current" if abs(row["threshold"] - MIN_FIRST_PROB) < 1e-9 else ""
+        every, writer = row["every_pause"], row["as_writer"]
         print(
-            f"  {row['threshold']:>9.2f}  {_share(row, 'coverage')}  {_share(row, 'precision')}"
-            f"  {row['shown']:>5}{mark}"
+            f"  {row['threshold']:>9.2f}  {_share(every, 'coverage')} {_share(every, 'precision')}"
+            f"  {_share(writer, 'coverage')} {_share(writer, 'precision')}{mark}"
         )
+    print(
+        f"  pauses: {rows[0]['every_pause']['pauses'] if rows else 0} in all; the writer's"
+        " depend on what they took"
+    )
     write_json(
         args.json,
         {
             "text": str(args.text),
             "chars": len(body),
-            "pauses": len(points),
             "current_threshold": MIN_FIRST_PROB,
             "wall_s": round(wall_s, 1),
             "rows": rows,
@@ -156,4 +231,4 @@ def run(args: argparse.Namespace) -> int:
 def _share(row: dict, key: str) -> str:
     interval = row[f"{key}_ci95"]
     spread = f"({interval[0]:.2f}–{interval[1]:.2f})" if interval else "(—)"
-    return f"{row[key]:>5.2f} {spread:>11}"
+    return f"{row[key]:>5.2f} {spread:>12}"

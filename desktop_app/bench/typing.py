@@ -72,6 +72,20 @@ def pause_points(body: str) -> list[int]:
     ]
 
 
+def writer_takes(ghost: str, intended: str) -> tuple[str, str]:
+    """What the simulated writer takes of the suggestion `ghost` when about to type `intended`:
+    ("all", ghost) with Tab when all of it is right, ("word", word) with Ctrl+Right when its
+    next word is, else ("", "")."""
+    from ui.editor import next_word
+
+    if ghost and intended.startswith(ghost) and len(ghost.strip()) >= 2:
+        return "all", ghost
+    word = next_word(ghost) if ghost else ""
+    if len(word.strip()) >= 2 and intended.startswith(word):
+        return "word", word
+    return "", ""
+
+
 @dataclass
 class Step:
     """One key to type and the pause after it."""

@@ -16,7 +16,14 @@ from desktop_app.bench.common import (
     wait_until,
     wilson_interval,
 )
-from desktop_app.bench.typing import PAUSE_MS, PauseRecord, Results, Step, first_word
+from desktop_app.bench.typing import (
+    PAUSE_MS,
+    PauseRecord,
+    Results,
+    Step,
+    first_word,
+    writer_takes,
+)
 from models.base import GenerationRequest, Priority
 
 
@@ -139,18 +146,11 @@ class TypingReplay:
             self._done = True
             return
         intended = self.body[self._i :]
-        ghost = editor.ghost_text()
-        taken = ""
-        if ghost and intended.startswith(ghost) and len(ghost.strip()) >= 2:
-            taken = ghost
+        how, taken = writer_takes(editor.ghost_text(), intended)
+        if how == "all":
             QTest.keyClick(editor, Qt.Key.Key_Tab)
-        elif ghost:
-            from ui.editor import next_word
-
-            word = next_word(ghost)
-            if len(word.strip()) >= 2 and intended.startswith(word):
-                taken = word
-                QTest.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
+        elif how == "word":
+            QTest.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
         if taken:
             self.results.accepted += 1
             self.results.saved_chars += len(taken) - 1

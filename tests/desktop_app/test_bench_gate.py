@@ -6,9 +6,8 @@ import sys
 
 import pytest
 
-from desktop_app.bench.gate import sweep
+from desktop_app.bench.gate import Prompts, sweep
 from desktop_app.bench.typing import pause_points, schedule
-from desktop_app.inline_prompt import InlinePrompt
 from models.base import Piece
 
 
@@ -22,27 +21,55 @@ def test_pause_points_are_where_the_typing_replay_pauses():
     assert {i for i, step in enumerate(steps) if step.delay_ms >= 300} == set(points)
 
 
-def test_sweep_counts_shown_and_correct_first_words_per_threshold():
-    def point(probability, suggestion, next_word):
-        prompt = InlinePrompt(anchor=0, prompt="She walked", typed=" ")
-        return prompt, [Piece(" " + suggestion, probability), Piece(" on", 0.9)], next_word
+class _TextModel:
+    """A stand-in model for the sweep's bookkeeping: continues every prompt with the next three
+    words of `truth` (or with `wrong` words), each at probability `prob`. The real model runs
+    in the test below."""
 
-    points = [
-        point(0.8, "down", "down"),  # confident and right
-        point(0.5, "away,", "away"),  # right: punctuation around the word is ignored
-        point(0.5, "home", "down"),  # wrong
-        point(0.2, "slowly", "slowly"),  # right but under most gates
-        (None, [], "The"),  # a new paragraph: no prompt, still a pause
-    ]
-    rows = {row["threshold"]: row for row in sweep(points, [0.1, 0.3, 0.6, 0.9])}
-    assert (rows[0.1]["shown"], rows[0.1]["correct"]) == (4, 3)
-    assert (rows[0.3]["shown"], rows[0.3]["correct"]) == (3, 2)
-    assert (rows[0.6]["shown"], rows[0.6]["correct"]) == (1, 1)
-    assert rows[0.9]["shown"] == 0 and rows[0.9]["precision"] == 0.0
-    assert rows[0.3]["coverage"] == pytest.approx(3 / 5)
-    assert rows[0.3]["precision"] == pytest.approx(2 / 3)
-    low, high = rows[0.3]["precision_ci95"]
-    assert low < 2 / 3 < high
+    def __init__(self, truth: str, prob: float, wrong: str | None = None) -> None:
+        self.truth, self.prob, self.wrong = truth, prob, wrong
+        self.calls = 0
+
+    def stream(self, request):
+        self.calls += 1
+        assert self.truth.startswith(request.prompt)
+        words = self.truth[len(request.prompt) :].split()[:3]
+        if self.wrong:
+            words = [self.wrong] * 3
+        return _Stream([Piece(" " + word, self.prob) for word in words])
+
+
+class _Stream(list):
+    def close(self) -> None:
+        pass
+
+
+CONTEXT = "The tide was out."
+BODY = " She walked down to the sea and looked for shells in the sand by the rocks."
+
+
+def test_a_right_model_leaves_the_writer_no_pause_to_count():
+    model = _TextModel(CONTEXT + BODY, prob=0.9)
+    rows = sweep(Prompts(model, CONTEXT, BODY, max_tokens=10), [0.5, 0.95])
+    every, writer = rows[0]["every_pause"], rows[0]["as_writer"]
+    assert every["pauses"] == len(pause_points(BODY)) == 16
+    assert every["shown"] == every["correct"] == every["pauses"]
+    # The writer takes every suggestion before pausing, so no pause is left to judge.
+    assert writer["pauses"] < 3 and writer["correct"] == writer["shown"]
+    assert rows[1]["every_pause"]["shown"] == 0  # every word at 0.9, under a 0.95 gate
+    assert rows[1]["as_writer"]["pauses"] == 16
+
+
+def test_a_wrong_model_is_typed_past_at_every_pause():
+    model = _TextModel(CONTEXT + BODY, prob=0.9, wrong="banana")
+    rows = sweep(Prompts(model, CONTEXT, BODY, max_tokens=10), [0.5])
+    every, writer = rows[0]["every_pause"], rows[0]["as_writer"]
+    assert every == writer
+    assert (every["pauses"], every["shown"], every["correct"]) == (16, 16, 0)
+    assert every["precision"] == 0.0 and every["precision_ci95"][1] < 0.25
+    # One call per prompt: the prompt stops before the word being typed, so every keystroke
+    # of a word shares it, and the second view reuses what the first one asked.
+    assert model.calls == 17
 
 
 @pytest.mark.timeout(300)
@@ -65,10 +92,14 @@ def test_real_run_with_the_bundled_model(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert "threshold" in result.stdout
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert figures["pauses"] == len(pause_points(text.read_text(encoding="utf-8")[:200]))
-    shown = [row["shown"] for row in figures["rows"]]
-    # With no gate the model suggests at most pauses; a stricter gate never shows more; no
-    # probability exceeds 1.
-    assert 0 < shown[0] <= figures["pauses"]
-    assert shown[0] >= shown[1] >= shown[2] == 0
-    assert all(0 <= row["correct"] <= row["shown"] for row in figures["rows"])
+    pauses = len(pause_points(text.read_text(encoding="utf-8")[:200]))
+    for view in ("every_pause", "as_writer"):
+        rows = [row[view] for row in figures["rows"]]
+        assert rows[0]["pauses"] <= pauses
+        shown = [row["shown"] for row in rows]
+        # With no gate the model suggests somewhere; a stricter gate never shows more; no
+        # probability exceeds 1.
+        assert 0 < shown[0] <= rows[0]["pauses"]
+        assert shown[0] >= shown[1] >= shown[2] == 0
+        assert all(0 <= row["correct"] <= row["shown"] for row in rows)
+    assert figures["rows"][0]["every_pause"]["pauses"] == pauses
