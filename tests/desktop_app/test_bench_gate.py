@@ -1,14 +1,11 @@
 """`inkling bench gate`: the offline calibration of the inline confidence gate."""
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from desktop_app.bench.gate import Prompts, sweep
 from desktop_app.bench.typing import pause_points, schedule
 from models.base import Piece
+from tests.desktop_app.benchrun import run_bench
 
 
 def test_pause_points_are_where_the_typing_replay_pauses():
@@ -81,17 +78,13 @@ def test_real_run_with_the_bundled_model(tmp_path):
         "waved back, as she always did.\n",
         encoding="utf-8",
     )
-    out = tmp_path / "gate.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "bench", "gate", "--text", str(text)]
-        + ["--chars", "200", "--start", "0", "--thresholds", "0,0.3,1.01", "--json", str(out)],
-        capture_output=True,
-        text=True,
+    stdout, figures = run_bench(
+        tmp_path / "gate.json",
+        *("gate", "--text", str(text), "--chars", "200", "--start", "0"),
+        *("--thresholds", "0,0.3,1.01"),
         timeout=280,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "threshold" in result.stdout
-    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert "threshold" in stdout
     pauses = len(pause_points(text.read_text(encoding="utf-8")[:200]))
     for view in ("every_pause", "as_writer"):
         rows = [row[view] for row in figures["rows"]]

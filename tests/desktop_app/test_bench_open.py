@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 from desktop_app.bench.open_file import build_text
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.desktop_app.benchrun import run_bench
 
 
 def test_build_text_repeats_the_corpus_to_size(tmp_path):
@@ -25,20 +18,12 @@ def test_bench_open_reports_figures(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "book.txt").write_text("A line of prose, long enough to count.\n" * 50, "utf-8")
-    out = tmp_path / "open.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    proc = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "bench", "open", "--size-mb", "1.5"]
-        + ["--keys", "8", "--corpus", str(corpus), "--json", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
+    stdout, figures = run_bench(
+        tmp_path / "open.json",
+        *("open", "--size-mb", "1.5", "--keys", "8", "--corpus", str(corpus)),
         timeout=120,
     )
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    assert "open_ms" in proc.stdout
-    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert "open_ms" in stdout
     assert figures["counts_ok"] and figures["typed_ok"]
     assert figures["blocks"] > 30_000  # over a million characters: the sliced path ran
     for key in ("open_ms", "save_ms", "peak_rss_mb"):

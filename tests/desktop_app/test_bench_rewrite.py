@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.desktop_app.benchrun import run_bench
 
 PARAGRAPH = (
     "It was a bright cold morning in the town, and the market was already busy with people "
@@ -20,24 +16,13 @@ def test_bench_rewrite_smoke(tmp_path):
     # Hard-wrapped paragraphs, as in a Project Gutenberg file; the bench unwraps them.
     wrapped = "\n".join(PARAGRAPH[i : i + 70] for i in range(0, len(PARAGRAPH), 70))
     text.write_text("\n\n".join([wrapped] * 6) + "\n", encoding="utf-8")
-    out = tmp_path / "figures.json"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    command = [
-        sys.executable, "-m", "desktop_app", "bench", "rewrite", "--text", str(text),
-        "--paragraphs", "1", "--actions", "grammar", "--baseline-s", "1", "--min-words", "20",
-        "--json", str(out),
-    ]  # fmt: skip
-    done = subprocess.run(
-        command,
-        cwd=Path(__file__).resolve().parents[2],
-        env=env,
-        capture_output=True,
-        text=True,
+    stdout, figures = run_bench(
+        tmp_path / "figures.json",
+        *("rewrite", "--text", str(text), "--paragraphs", "1", "--actions", "grammar"),
+        *("--baseline-s", "1", "--min-words", "20"),
         timeout=170,
     )
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "Rewrite benchmark" in done.stdout
-    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert "Rewrite benchmark" in stdout
     for key in (
         "first_token_p50_ms",
         "first_token_p95_ms",

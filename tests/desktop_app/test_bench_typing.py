@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from desktop_app.bench.common import percentile
 from desktop_app.bench.typing import PAUSE_MS, first_word, prepare_text, schedule
+from tests.desktop_app.benchrun import run_bench
 
 
 def test_prepare_text_unwraps_lines_and_keeps_paragraphs():
@@ -53,9 +52,6 @@ def test_wilson_interval_brackets_the_share_and_narrows_with_more_events():
 @pytest.mark.timeout(300)
 def test_short_real_run_reports_every_figure(tmp_path):
     """A real replay of a few words into the real window with the bundled model."""
-    import subprocess
-    import sys
-
     text = tmp_path / "text.txt"
     text.write_text(
         "The morning was cold and bright. She walked down to the harbour to watch the boats "
@@ -63,16 +59,11 @@ def test_short_real_run_reports_every_figure(tmp_path):
         "waved back.\n",
         encoding="utf-8",
     )
-    out = tmp_path / "figures.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "desktop_app", "bench", "typing", "--text", str(text)]
-        + ["--chars", "60", "--start", "0", "--json", str(out)],
-        capture_output=True,
-        text=True,
+    stdout, figures = run_bench(
+        tmp_path / "figures.json",
+        *("typing", "--text", str(text), "--chars", "60", "--start", "0"),
         timeout=280,
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    figures = json.loads(out.read_text(encoding="utf-8"))
     for key in (
         "latency_p50_ms",
         "latency_p95_ms",
@@ -95,4 +86,4 @@ def test_short_real_run_reports_every_figure(tmp_path):
     assert low <= figures["coverage"] <= high
     assert figures["shown_at_pauses"] == round(figures["coverage"] * figures["pauses"])
     assert 0.0 <= figures["coverage"] <= 1.0
-    assert "Typing benchmark" in result.stdout
+    assert "Typing benchmark" in stdout
