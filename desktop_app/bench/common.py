@@ -55,6 +55,37 @@ def wilson_interval(hits: int, total: int, z: float = 1.96) -> tuple[float, floa
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
+def open_window(width: int, height: int):
+    """The real main window with the settings in force, shown (offscreen)."""
+    from desktop_app.app import create_application
+    from desktop_app.settings import Settings
+    from ui.main_window import MainWindow
+
+    create_application()
+    window = MainWindow(Settings())
+    window.resize(width, height)
+    window.show()
+    return window
+
+
+def load_models(inline_spec, rewrite_spec, need: tuple[str, ...]):
+    """(ModelHost, seconds to load) once both paths have loaded or failed; exits with the
+    reason when a path in `need` ("inline", "rewrite") is unavailable."""
+    from desktop_app.model_host import ModelHost
+
+    host = ModelHost()
+    started = time.perf_counter()
+    host.start(inline_spec, rewrite_spec)
+    for role in ("inline", "rewrite"):
+        if not wait_until(lambda r=role: host.state(r)[0] not in ("loading", "off"), 300):
+            raise SystemExit(f"The {role} model did not load within 300 s")
+    for role in need:
+        state, reason = host.state(role)
+        if state != "ready":
+            raise SystemExit(f"The {role} model is unavailable: {reason}")
+    return host, time.perf_counter() - started
+
+
 def peak_rss_mb() -> float:
     """Peak resident memory of this process so far, in MiB."""
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -78,18 +78,12 @@ def measure(path: Path, text: str, keys: int) -> dict[str, object]:
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
 
-    from desktop_app.app import create_application
-    from desktop_app.bench.common import wait_until
+    from desktop_app.bench.common import open_window, wait_until
     from desktop_app.document import count_words
-    from desktop_app.settings import Settings
     from ui.document_guard import DocumentGuard
-    from ui.main_window import MainWindow
 
     DocumentGuard.offer_at_start = False  # no recovery question in an unattended run
-    create_application()
-    window = MainWindow(Settings())
-    window.resize(1000, 700)
-    window.show()
+    window = open_window(1000, 700)
     wait_until(lambda: window.guard.encoding_menu is not None, 10)  # start-up work done
     heartbeat = Heartbeat()
     figures: dict[str, object] = {

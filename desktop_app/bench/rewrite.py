@@ -155,27 +155,19 @@ class RewriteBench:
 
     def run(self) -> dict:
         """Open the window, run every job while the writer types, and return the figures."""
-        from desktop_app.app import create_application
-        from desktop_app.bench.common import Heartbeat, peak_rss_mb, percentile, wait_until
+        from desktop_app.bench.common import (
+            Heartbeat,
+            load_models,
+            open_window,
+            peak_rss_mb,
+            percentile,
+            wait_until,
+        )
         from desktop_app.document import DocumentFile
-        from desktop_app.model_host import ModelHost
-        from desktop_app.settings import Settings
-        from ui.main_window import MainWindow
 
-        create_application()
-        window = MainWindow(Settings())
-        window.resize(1100, 800)
-        window.show()
-        host = ModelHost()
-        load_started = time.perf_counter()
-        host.start(self.inline_spec, self.rewrite_spec)
-        for role in ("inline", "rewrite"):
-            if not wait_until(lambda r=role: host.state(r)[0] not in ("loading", "off"), 300):
-                raise SystemExit(f"The {role} model did not load within 300 s")
-        if host.state("rewrite")[0] != "ready":
-            raise SystemExit(f"Rewrite model unavailable: {host.state('rewrite')[1]}")
+        window = open_window(1100, 800)
+        host, load_s = load_models(self.inline_spec, self.rewrite_spec, need=("rewrite",))
         inline_ready = host.state("inline")[0] == "ready"
-        load_s = time.perf_counter() - load_started
         document = "\n\n".join([*self.paragraphs, self.context])
         window._set_document(document, DocumentFile())
         window.start_services(model_host=host)

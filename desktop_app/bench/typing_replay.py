@@ -10,6 +10,8 @@ from PySide6.QtTest import QTest
 
 from desktop_app.bench.common import (
     Heartbeat,
+    load_models,
+    open_window,
     peak_rss_mb,
     percentile,
     type_char,
@@ -46,26 +48,11 @@ class TypingReplay:
 
     def run(self) -> dict:
         """Open the window, type everything, and return the figures."""
-        from desktop_app.app import create_application
         from desktop_app.document import DocumentFile
-        from desktop_app.model_host import ModelHost
-        from desktop_app.settings import Settings
         from models.spec import ModelSpec
-        from ui.main_window import MainWindow
 
-        create_application()
-        settings = Settings()
-        window = MainWindow(settings)
-        window.resize(1000, 700)
-        window.show()
-        host = ModelHost()
-        load_started = time.perf_counter()
-        host.start(self.inline_spec, ModelSpec(kind="bundled"))
-        if not wait_until(lambda: host.state("inline")[0] in ("ready", "unavailable"), 300):
-            raise SystemExit("The inline model did not load within 300 s")
-        if host.state("inline")[0] != "ready":
-            raise SystemExit(f"Inline model unavailable: {host.state('inline')[1]}")
-        load_s = time.perf_counter() - load_started
+        window = open_window(1000, 700)
+        host, load_s = load_models(self.inline_spec, ModelSpec(kind="bundled"), need=("inline",))
         window._set_document(self.context, DocumentFile())
         window.editor.moveCursor(QTextCursor.MoveOperation.End)
         window.start_services(model_host=host)
