@@ -85,13 +85,18 @@ def make_engine(qtbot):
         engine.shutdown()
 
 
+def edit_and_settle(qtbot, engine, revision: int, timeout: int = 5000) -> None:
+    """Note an edit, wait for a suggestion to be shown, then for the engine to go idle."""
+    with qtbot.waitSignal(engine.shown, timeout=timeout):
+        engine.note_edit(revision)
+    qtbot.waitUntil(engine.idle, timeout=timeout)
+
+
 def test_scripted_suggestion_is_shown_with_spacing_restored(qtbot, make_engine):
     model = ScriptedModel([Piece(" mat", 0.9), Piece(" and", 0.8), Piece(".", 0.9)])
     doc = Doc("The cat sat on the ")
     engine = make_engine(model, doc)
-    with qtbot.waitSignal(engine.shown, timeout=5000):
-        engine.note_edit(1)
-    qtbot.waitUntil(engine.idle, timeout=5000)
+    edit_and_settle(qtbot, engine, 1)
     assert model.requests[0].prompt == "The cat sat on the"
     assert engine._current[1] == "mat and."
 
@@ -132,9 +137,7 @@ def test_cache_answers_a_repeated_prefix_without_a_call(qtbot, make_engine):
     model = ScriptedModel([Piece(" the", 0.9), Piece(" mat", 0.9), Piece(".", 0.9)])
     doc = Doc("The cat sat on the")
     engine = make_engine(model, doc)
-    with qtbot.waitSignal(engine.shown, timeout=5000):
-        engine.note_edit(1)
-    qtbot.waitUntil(engine.idle, timeout=5000)
+    edit_and_settle(qtbot, engine, 1)
     calls = len(model.requests)
     doc.revision = 3
     with qtbot.waitSignal(engine.shown, timeout=5000):
@@ -148,9 +151,7 @@ def test_keystrokes_inside_a_word_share_one_call(qtbot, make_engine):
     model = ScriptedModel([Piece(" wonder", 0.9), Piece(" at", 0.9), Piece(" it", 0.9)])
     doc = Doc("It makes me w")
     engine = make_engine(model, doc)
-    with qtbot.waitSignal(engine.shown, timeout=5000):
-        engine.note_edit(1)
-    qtbot.waitUntil(engine.idle, timeout=5000)
+    edit_and_settle(qtbot, engine, 1)
     assert engine._current[1] == "onder at it"
     for revision, letter in enumerate("ond", start=2):
         doc.text += letter
@@ -165,9 +166,7 @@ def test_typing_through_keeps_the_rest_without_a_request(qtbot, make_engine):
     model = ScriptedModel([Piece(" the", 0.9), Piece(" mat", 0.9), Piece(" and", 0.9)])
     doc = Doc("The cat sat on the")
     engine = make_engine(model, doc)
-    with qtbot.waitSignal(engine.shown, timeout=5000):
-        engine.note_edit(1)
-    qtbot.waitUntil(engine.idle, timeout=5000)
+    edit_and_settle(qtbot, engine, 1)
     calls = len(model.requests)
     # The controller does not report the typed-through keystroke as an ordinary edit.
     engine.note_typed_through(2, "mat and")
@@ -191,9 +190,7 @@ def test_real_bundled_model_suggests_a_continuation(qtbot, make_engine):
         engine.min_first_prob = 0.0  # show whatever the model says
         texts = []
         engine.suggestion_changed.connect(lambda rev, text: texts.append(text))
-        with qtbot.waitSignal(engine.shown, timeout=60_000):
-            engine.note_edit(1)
-        qtbot.waitUntil(engine.idle, timeout=60_000)
+        edit_and_settle(qtbot, engine, 1, timeout=60_000)
         assert texts and texts[-1].strip()
         assert texts[-1].startswith(" ")  # no trailing space in the prompt: the space is ours
     finally:
@@ -212,9 +209,7 @@ def test_mid_word_gate_judges_the_next_word(qtbot, make_engine):
     assert shown == []
     sure = ScriptedModel([Piece(" tell", 0.99), Piece(" you", 0.8), Piece(".", 0.9)])
     engine = make_engine(sure, Doc("I have so much to tel"))
-    with qtbot.waitSignal(engine.shown, timeout=5000):
-        engine.note_edit(1)
-    qtbot.waitUntil(engine.idle, timeout=5000)
+    edit_and_settle(qtbot, engine, 1)
     assert engine._current[1] == "l you."
 
 
@@ -223,9 +218,7 @@ def test_typing_through_a_word_boundary_checks_the_rest_again(qtbot, make_engine
     model = ScriptedModel([Piece(" the", 0.9), Piece(" mat", 0.9), Piece(" and", 0.9)])
     doc = Doc("The cat sat on the")
     engine = make_engine(model, doc)
-    with qtbot.waitSignal(engine.shown, timeout=5000):
-        engine.note_edit(1)
-    qtbot.waitUntil(engine.idle, timeout=5000)
+    edit_and_settle(qtbot, engine, 1)
     model.pieces = [Piece(" mat", 0.05), Piece(" and", 0.9)]  # the model's view after "the "
     doc.text += " "
     doc.revision = 2
