@@ -31,10 +31,9 @@ def _continue(model, prompt: str = "The cat sat on the") -> str:
     return "".join(piece.text for piece in model.stream(request))
 
 
-def test_start_loads_both_paths_off_the_gui_thread(qtbot, host: ModelHost) -> None:
-    seen: list[tuple[str, str, str]] = []
-    host.state_changed.connect(lambda *args: seen.append(args))
-    with qtbot.waitSignals(
+def both_ready(qtbot, host: ModelHost):
+    """Wait (as a `with` block) until both paths report "ready", in either order."""
+    return qtbot.waitSignals(
         [host.state_changed, host.state_changed],
         timeout=LOAD_TIMEOUT_MS,
         check_params_cbs=[
@@ -42,7 +41,13 @@ def test_start_loads_both_paths_off_the_gui_thread(qtbot, host: ModelHost) -> No
             lambda r, s, _m: (r, s) == ("rewrite", "ready"),
         ],
         order="none",
-    ):
+    )
+
+
+def test_start_loads_both_paths_off_the_gui_thread(qtbot, host: ModelHost) -> None:
+    seen: list[tuple[str, str, str]] = []
+    host.state_changed.connect(lambda *args: seen.append(args))
+    with both_ready(qtbot, host):
         host.start(BUNDLED, BUNDLED)
         # start() returned at once: both paths say they are loading.
         assert host.state("inline") == ("loading", "Loading Gemma 3 270M…")
@@ -56,15 +61,7 @@ def test_start_loads_both_paths_off_the_gui_thread(qtbot, host: ModelHost) -> No
 
 def test_same_model_for_both_paths_is_loaded_once(qtbot, host: ModelHost) -> None:
     gemma = ModelSpec(kind="bundled", bundled_id="gemma-3-270m")
-    with qtbot.waitSignals(
-        [host.state_changed, host.state_changed],
-        timeout=LOAD_TIMEOUT_MS,
-        check_params_cbs=[
-            lambda r, s, _m: (r, s) == ("inline", "ready"),
-            lambda r, s, _m: (r, s) == ("rewrite", "ready"),
-        ],
-        order="none",
-    ):
+    with both_ready(qtbot, host):
         host.start(gemma, ModelSpec(kind="bundled", bundled_id="gemma-3-270m", max_tokens=300))
     assert host.model("inline") is host.model("rewrite")
     llama_threads = [t for t in threading.enumerate() if t.name.startswith("llama:")]
@@ -192,15 +189,7 @@ def test_gui_thread_keeps_ticking_during_a_first_start(qtbot, tmp_path: Path) ->
     clock.start()
     timer.start()
     try:
-        with qtbot.waitSignals(
-            [host.state_changed, host.state_changed],
-            timeout=LOAD_TIMEOUT_MS,
-            check_params_cbs=[
-                lambda r, s, _m: (r, s) == ("inline", "ready"),
-                lambda r, s, _m: (r, s) == ("rewrite", "ready"),
-            ],
-            order="none",
-        ):
+        with both_ready(qtbot, host):
             host.start(BUNDLED, BUNDLED)
     finally:
         timer.stop()
