@@ -242,20 +242,13 @@ def _open_remote(spec, role: str, deadline: float, dog: Watchdog):
 
 def _suggest(model, step: Step, dog: Watchdog) -> None:
     """One inline suggestion: a raw continuation of the fixed prompt, as the editor asks it."""
-    from desktop_app.inline_prompt import build_prompt, evaluate
+    from desktop_app.inline_prompt import build_prompt, evaluate, inline_request
     from desktop_app.suggestions import MIN_FIRST_PROB
-    from models.base import GenerationRequest, ModelError, Priority
+    from models.base import ModelError
 
     dog.stage = "making an inline suggestion"
     prompt = build_prompt(0, 0, INLINE_PROMPT)
-    request = GenerationRequest(
-        prompt=prompt.prompt,
-        max_tokens=INLINE_MAX_TOKENS,
-        stop=("\n",),
-        temperature=0.0,
-        priority=Priority.REALTIME,
-        want_probs=True,
-    )
+    request = inline_request(prompt.prompt, INLINE_MAX_TOKENS)
     started = time.perf_counter()
     raw = ""
     pieces = []

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.base import Piece
+from models.base import GenerationRequest, Piece, Priority
 
 # The prompt window starts at a paragraph boundary and stays put while the writer types, so
 # llama.cpp's prefix cache keeps every earlier token; it jumps forward only in large steps.
@@ -29,6 +29,28 @@ _PUNCT_END = re.compile(r"(?:[.!?…][\"'”’)]?|[;:—]|,)(?=\s|$)")
 _PARTIAL_WORD = re.compile(r"(?<=[ \t])[\w'’-]+$")
 _NEXT_WORD = re.compile(r"\s\S")
 _TRIGGER_AFTER = re.compile(r"[\w.,;:!?)\]\"'”’ \t-]$")
+
+
+STOP = ("\n",)  # a suggestion never runs past the end of its line
+
+
+def inline_request(
+    prompt: str, max_tokens: int, temperature: float = 0.0, cancel=None
+) -> GenerationRequest:
+    """The request for an inline continuation of `prompt`, as the engine sends it (and the
+    benchmarks and `inkling check` after it): realtime, stopping at a line break, with the
+    per-token probabilities the confidence gate needs."""
+    request = GenerationRequest(
+        prompt=prompt,
+        max_tokens=max_tokens,
+        stop=STOP,
+        temperature=temperature,
+        priority=Priority.REALTIME,
+        want_probs=True,
+    )
+    if cancel is not None:
+        request.cancel = cancel
+    return request
 
 
 @dataclass(frozen=True)

@@ -28,15 +28,14 @@ from desktop_app.inline_prompt import (
     build_prompt,
     choose_anchor,
     evaluate,
+    inline_request,
     repeats_after,
     should_suggest,
 )
 from models.base import (
     Cancelled,
-    GenerationRequest,
     ModelError,
     Piece,
-    Priority,
     TextModel,
 )
 
@@ -56,7 +55,6 @@ DEBOUNCE_MS = 0
 MIN_FIRST_PROB = 0.33
 MAX_TOKENS = 10
 CACHE_SIZE = 128
-STOP = ("\n",)
 
 
 @dataclass(frozen=True)
@@ -354,14 +352,8 @@ class SuggestionEngine(QObject):
                 self._job_update.emit(job, True, ModelError(f"Suggestion failed: {error}"))
 
     def _generate(self, model: TextModel, job: _Job) -> None:
-        request = GenerationRequest(
-            prompt=job.prompt.prompt,
-            max_tokens=self.max_tokens,
-            stop=STOP,
-            temperature=self.temperature,
-            cancel=job.cancel,
-            priority=Priority.REALTIME,
-            want_probs=True,
+        request = inline_request(
+            job.prompt.prompt, self.max_tokens, self.temperature, cancel=job.cancel
         )
         stream = model.stream(request)
         try:

@@ -58,9 +58,9 @@ class Prompts:
             WINDOW_MAX_CHARS,
             build_prompt,
             choose_anchor,
+            inline_request,
             should_suggest,
         )
-        from models.base import GenerationRequest, Priority
 
         document = self.context + self.body[:typed]
         before_start = max(0, len(document) - 2 * WINDOW_MAX_CHARS)
@@ -70,15 +70,7 @@ class Prompts:
         self.anchor = choose_anchor(before_start, before, self.anchor, len(document))
         prompt = build_prompt(self.anchor, before_start, before)
         if prompt.prompt not in self.pieces:
-            request = GenerationRequest(
-                prompt=prompt.prompt,
-                max_tokens=self.max_tokens,
-                stop=("\n",),
-                temperature=0.0,
-                priority=Priority.REALTIME,
-                want_probs=True,
-            )
-            stream = self.model.stream(request)
+            stream = self.model.stream(inline_request(prompt.prompt, self.max_tokens))
             try:
                 self.pieces[prompt.prompt] = list(stream)
             finally:

@@ -26,7 +26,7 @@ from desktop_app.bench.typing import (
     first_word,
     writer_takes,
 )
-from models.base import GenerationRequest, Priority
+from desktop_app.inline_prompt import inline_request
 
 
 class TypingReplay:
@@ -156,14 +156,7 @@ class TypingReplay:
         """Time to the first word for the same prompts, sent straight to the model."""
         out = []
         for prompt in prompts:
-            request = GenerationRequest(
-                prompt=prompt,
-                max_tokens=engine.max_tokens,
-                stop=("\n",),
-                temperature=engine.temperature,
-                priority=Priority.REALTIME,
-                want_probs=True,
-            )
+            request = inline_request(prompt, engine.max_tokens, engine.temperature)
             started = time.perf_counter()
             stream = model.stream(request)
             try:
