@@ -1,6 +1,7 @@
 """The `inkling` command: `inkling [FILE]` opens the editor; subcommands do batch work.
 
-Subcommands: `inkling bench typing|rewrite|open …`, `inkling rewrite …`, `inkling check …`.
+Subcommands: `inkling bench …`, `inkling rewrite …`, `inkling proofread …`, `inkling check`,
+`inkling jobs`.
 Each lives in its own module and is imported only when asked for, so opening the editor does not
 pay for the command line and the command line does not pay for Qt widgets.
 """
@@ -15,8 +16,10 @@ from collections.abc import Sequence
 # Subcommand name -> module with `add_parser(subparsers)` and `run(args) -> int`.
 SUBCOMMANDS = {
     "bench": "desktop_app.bench.cli",
-    "rewrite": "desktop_app.cli_rewrite",
-    "check": "desktop_app.cli_check",
+    "rewrite": "desktop_app.cli.rewrite",
+    "check": "desktop_app.cli.check",
+    "proofread": "desktop_app.cli.proofread",
+    "jobs": "desktop_app.cli.jobs",
 }
 
 

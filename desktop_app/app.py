@@ -98,7 +98,7 @@ def run_gui(file: str | None = None) -> int:
     log_path = setup_logging()
     log.info("Inkling starting; log at %s", log_path)
     app = create_application()
-    from desktop_app.storage import ignore_file_size_signal
+    from desktop_app.documents.storage import ignore_file_size_signal
 
     ignore_file_size_signal()  # a file size limit must fail a save, not kill the app
     hook = CrashHandler()

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
+from desktop_app.relay import GuiRelay
 from models.base import ModelError, TextModel
 from models.spec import ModelSpec
 
@@ -65,7 +66,6 @@ class ModelHost(QObject):
     state_changed = Signal(str, str, str)
     # (role, reason): a load failed (the previous model, if any, keeps serving).
     load_failed = Signal(str, str)
-    _delivered = Signal(object)  # worker thread -> GUI thread: (key, model | None, error)
 
     def __init__(
         self,
@@ -97,7 +97,7 @@ class ModelHost(QObject):
         self._unclaimed_lock = threading.Lock()
         self._unclaimed: list[TextModel] = []
         self._shut = False
-        self._delivered.connect(self._on_delivered, Qt.ConnectionType.QueuedConnection)
+        self._relay = GuiRelay(self)
 
     # -- public API ------------------------------------------------------------------------
 
@@ -174,6 +174,8 @@ class ModelHost(QObject):
     # -- loading ---------------------------------------------------------------------------
 
     def _spawn(self, key: tuple, spec: ModelSpec, role: str) -> None:
+        relay = self._relay
+
         def work() -> None:
             model: TextModel | None = None
             error = ""
@@ -187,18 +189,14 @@ class ModelHost(QObject):
             if model is not None:
                 with self._unclaimed_lock:
                     self._unclaimed.append(model)
-            try:
-                self._delivered.emit((key, model, error))
-            except RuntimeError:  # the host was deleted without shutdown(): do not leak
-                if model is not None:
-                    self._close_quietly(model)
+            if not relay.post(self._on_delivered, (key, model, error)) and model is not None:
+                self._close_quietly(model)  # the host was deleted without shutdown(): no leak
 
         self._threads = [t for t in self._threads if t.is_alive()]
         thread = threading.Thread(target=work, name=f"model-load:{role}", daemon=True)
         self._threads.append(thread)
         thread.start()
 
-    @Slot(object)
     def _on_delivered(self, result: tuple) -> None:
         key, model, error = result
         load = self._loads.pop(key, None)

@@ -26,6 +26,13 @@ def percentile(values: Sequence[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
+def format_ms(value: float | None, digits: int = 0, unit: bool = True) -> str:
+    """A time in milliseconds for people: "1,234 ms", or "—" when there is none."""
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}" + (" ms" if unit else "")
+
+
 class PerfLog:
     """Timings per kind, keeping the most recent `keep` samples of each."""
 

@@ -105,22 +105,6 @@ def get_api_key(settings: Settings, role: str) -> str | None:
     return key
 
 
-def set_api_key(settings: Settings, role: str, key: str, storage: str) -> None:
-    """Store `key` for `role` in `storage` and remove it from the other places (empty key: forget).
-
-    Changes `settings` (the caller persists them). Blocking when a keychain exists: the
-    Preferences dialog calls `write_keychain` in the background and `record_api_key` after.
-    Raises `SecretStoreError` when the keychain refuses (then nothing changed).
-    """
-    if storage not in STORAGES:
-        raise ValueError(f"unknown key storage {storage!r}")
-    if storage == KEYCHAIN and not keychain_available():
-        raise SecretStoreError("No keychain is available on this system.")
-    if keychain_available():
-        write_keychain(role, key if storage == KEYCHAIN else "")
-    record_api_key(settings, role, key, storage)
-
-
 def write_keychain(role: str, key: str) -> None:
     """Put `key` in the keychain for `role` (empty: delete it). Blocking; any thread.
 
@@ -178,10 +162,3 @@ def _delete_from_keychain(backend, role: str) -> None:
 
     with contextlib.suppress(PasswordDeleteError):  # nothing stored: nothing to forget
         backend.delete_password(SERVICE, _username(role))
-
-
-def forget_session_keys() -> None:
-    """Drop the keys kept in memory (session storage and the keychain cache)."""
-    with _lock:
-        _session.clear()
-        _keychain_cache.clear()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import tempfile
 import types
 import typing
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import paths
+from models.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,6 @@ class Settings:
     recent_instructions: list[str] = field(default_factory=list)
     # Where an API key lives when no keychain exists: "" (keychain), "session" or "file".
     api_key_storage: str = ""
-    api_key_in_file: str = ""  # only with explicit consent; the file is then mode 0600
     # Per-path keys kept in this file (api_key_storage == "file"; see desktop_app.secrets).
     inline_api_key_in_file: str = ""
     rewrite_api_key_in_file: str = ""
@@ -76,12 +75,17 @@ class Settings:
         del self.recent_files[MAX_RECENT_FILES:]
 
     def add_recent_instruction(self, instruction: str) -> None:
-        """Remember a custom rewrite instruction, most recent first."""
-        text = instruction.strip()
+        """Remember a custom rewrite instruction, most recent first.
+
+        Comparison ignores case and spacing, so "Use British spelling" and "use british  spelling"
+        are one entry (the newest wording wins); empty instructions are ignored.
+        """
+        text = " ".join(instruction.split())
         if not text:
             return
-        self.recent_instructions = [text] + [i for i in self.recent_instructions if i != text]
-        del self.recent_instructions[MAX_RECENT_INSTRUCTIONS:]
+        key = text.casefold()
+        rest = [i for i in self.recent_instructions if " ".join(i.split()).casefold() != key]
+        self.recent_instructions = [text, *rest][:MAX_RECENT_INSTRUCTIONS]
 
 
 def settings_path() -> Path:
@@ -151,18 +155,13 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     path = path or settings_path()
     data = json.dumps(asdict(settings), indent=2, sort_keys=True).encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # The file may hold an API key (only with the writer's consent): keep it private.
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # The file may hold an API key (only with the writer's consent): keep it private.
+    atomic_write(path, data, mode=0o600, prepare=_private)
+
+
+def _private(fd: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, 0o600)  # whatever the umask
 
 
 def spec_for(choice: ModelChoice, api_key: str | None = None):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.base import ModelUnavailable, TextModel
-from models.local import LocalModel
+from models.local.model import LocalModel
 from models.registry import BUNDLED, bundled_path, default_for, get
 from models.spec import ModelSpec
 
@@ -43,7 +43,7 @@ def open_model(spec: ModelSpec, *, role: str, models_dir: Path) -> TextModel:
     `ModelUnavailable` with a reason fit for the status bar.
     """
     if spec.kind == "remote":
-        from models.remote import RemoteModel  # lazy: local-only use never imports the client
+        from models.remote.model import RemoteModel  # lazy: local-only use never imports the client
 
         if not spec.base_url:
             raise ModelUnavailable("No server address set for the remote model.")

@@ -34,12 +34,6 @@ class RealtimeGate:
                 self._realtime = 0
                 self._cond.notify_all()
 
-    @property
-    def realtime_running(self) -> bool:
-        """True while at least one realtime generation runs."""
-        with self._cond:
-            return self._realtime > 0
-
     def wait_for_background_turn(self, should_abort: Callable[[], bool] | None = None) -> bool:
         """Block while realtime work runs; return False if `should_abort()` became true meanwhile."""
         with self._cond:

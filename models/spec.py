@@ -63,18 +63,3 @@ class ModelSpec:
         if include_key:
             data["api_key"] = self.api_key
         return data
-
-    @classmethod
-    def from_dict(cls, data: dict[str, object]) -> ModelSpec:
-        """Rebuild from `to_dict()` output, ignoring unknown keys."""
-        names = {
-            "kind",
-            "bundled_id",
-            "path",
-            "base_url",
-            "model",
-            "api_key",
-            "max_tokens",
-            "temperature",
-        }
-        return cls(**{k: v for k, v in data.items() if k in names})  # type: ignore[arg-type]

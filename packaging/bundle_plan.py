@@ -28,9 +28,12 @@ APP_PACKAGES = ("desktop_app", "models", "ui")
 # Imported lazily or by string somewhere, so PyInstaller's import scan cannot see them.
 HIDDEN_IMPORTS = (
     "resources",  # read through importlib.resources.files("resources")
-    "desktop_app.cli_check",
-    "desktop_app.cli_rewrite",
+    "desktop_app.cli.check",
+    "desktop_app.cli.rewrite",
+    "desktop_app.cli.proofread",
+    "desktop_app.cli.jobs",
     "desktop_app.app",
+    "harper",  # the proofreading engine's Rust extension
     "qasync",
     "openai",
     "httpx2",

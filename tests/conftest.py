@@ -17,20 +17,27 @@ def _shared_models_dir(tmp_path_factory):
     yield path
 
 
+def forget_keys_in_memory() -> None:
+    """Drop the API keys `desktop_app.secrets` keeps in memory, as a restart of the app does."""
+    from desktop_app import secrets
+
+    with secrets._lock:
+        secrets._session.clear()
+        secrets._keychain_cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _no_keychain():
     """Never touch the writer's real keychain; start each test without remembered keys."""
     import keyring
     from keyring.backends import fail
 
-    from desktop_app import secrets
-
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())
-    secrets.forget_session_keys()
+    forget_keys_in_memory()
     yield
     keyring.set_keyring(previous)
-    secrets.forget_session_keys()
+    forget_keys_in_memory()
 
 
 @pytest.fixture(autouse=True)

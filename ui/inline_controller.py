@@ -6,7 +6,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop_app.suggestions import WINDOW_MAX_CHARS, SuggestionContext, SuggestionEngine
+from desktop_app.inline.engine import WINDOW_MAX_CHARS, SuggestionContext, SuggestionEngine
 from ui.editor import Editor
 from ui.status_bar import EditorStatusBar
 

@@ -1,8 +1,6 @@
-"""The main window: menus, the editor, the status bar, and the file life cycle.
+"""The main window: menus, the editor, the status bar, settings and the services' life cycle.
 
-Opening and saving run off the GUI thread (`FileLoader`, `AsyncSaver`); every question that
-could lose text (New, Open, Quit with unsaved changes) asks Save / Discard / Cancel, and a Save
-that fails keeps the document open and unsaved.
+The file life cycle (New, Open, Save, unsaved-changes questions) is `ui.documents.file_actions`.
 """
 
 from __future__ import annotations
@@ -12,14 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QTextCursor
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QWidget
 
-from desktop_app.document import AsyncSaver, DocumentFile
-from desktop_app.file_loader import FileLoader
+from desktop_app.documents.document import AsyncSaver, DocumentFile
+from desktop_app.documents.file_loader import FileLoader
 from desktop_app.settings import Settings, save_settings
-from desktop_app.storage import FileFormat, LoadedText
-from ui.document_guard import DocumentGuard
+from ui.documents.document_guard import DocumentGuard
+from ui.documents.file_actions import FileActions
 from ui.editor import Editor
 from ui.find_dialog import FindReplaceDialog
 from ui.icons import app_icon
@@ -27,11 +25,10 @@ from ui.status_bar import EditorStatusBar
 
 log = logging.getLogger(__name__)
 
-FILE_FILTER = "Text files (*.txt *.md *.markdown *.text);;All files (*)"
 COUNT_DELAY_MS = 300  # recount words after typing pauses this long
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileActions, QMainWindow):
     """One document in an editor, with File, Edit, View and Help menus."""
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
@@ -72,12 +69,12 @@ class MainWindow(QMainWindow):
         self._count_timer.timeout.connect(self._update_counts)
 
         self._build_menus()
-        self.editor.document().modificationChanged.connect(self._update_title)
+        self.editor.document().modificationChanged.connect(self.update_title)
         self.editor.edited.connect(lambda *_: self._count_timer.start())
         self.editor.cursorPositionChanged.connect(self._update_position)
         self.editor.zoom_changed.connect(self._remember_zoom)
         self._restore_settings()
-        self._update_title()
+        self.update_title()
         self._update_position()
         self.status.set_encoding(self.file.describe_format())
 
@@ -174,7 +171,7 @@ class MainWindow(QMainWindow):
 
     def _clear_recent(self) -> None:
         self.settings.recent_files.clear()
-        self._persist()
+        self.persist_settings()
 
     def toggle_full_screen(self) -> None:
         """Switch between full screen and the previous window state."""
@@ -197,7 +194,7 @@ class MainWindow(QMainWindow):
     def _remember_zoom(self, steps: int) -> None:
         self.settings.zoom = steps
 
-    def _persist(self) -> None:
+    def persist_settings(self) -> None:
         try:
             save_settings(self.settings)
         except OSError as error:
@@ -207,10 +204,10 @@ class MainWindow(QMainWindow):
         """Store geometry, zoom and recent files."""
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64()).decode()
         self.settings.window_state = bytes(self.saveState().toBase64()).decode()
-        self._persist()
+        self.persist_settings()
 
     # ----------------------------------------------------------------- status
-    def _update_title(self, *_args) -> None:
+    def update_title(self, *_args) -> None:
         self.setWindowModified(self.editor.document().isModified())
         self.setWindowTitle(f"{self.file.display_name}[*] — Inkling")
 
@@ -222,221 +219,14 @@ class MainWindow(QMainWindow):
         # Kept per block as the text changes: recounting 20 MB here would freeze the window.
         self.status.set_counts(*self.guard.counts())
 
-    # ----------------------------------------------------------------- unsaved changes
-    def is_dirty(self) -> bool:
-        """True when the document has changes that are not on disk."""
-        return self.editor.document().isModified()
-
-    def ask_save_changes(self) -> QMessageBox.StandardButton:
-        """Ask Save / Discard / Cancel about unsaved changes."""
-        box = QMessageBox(
-            QMessageBox.Icon.Warning,
-            "Unsaved changes",
-            f"Save the changes to “{self.file.display_name}” before closing it?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setObjectName("unsavedPrompt")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        return QMessageBox.StandardButton(box.exec())
-
-    def _then_if_safe(self, then: Callable[[], None]) -> None:
-        """Run `then` once unsaved changes are saved or discarded; not at all on Cancel."""
-        if not self.is_dirty():
-            then()
-            return
-        answer = self.ask_save_changes()
-        if answer == QMessageBox.StandardButton.Discard:
-            then()
-        elif answer == QMessageBox.StandardButton.Save:
-            self.save(then=then)
-
-    # ----------------------------------------------------------------- file actions
-    def new_document(self) -> None:
-        """Start an empty, untitled document (after asking about unsaved changes)."""
-        self._then_if_safe(lambda: self._set_document("", DocumentFile()))
-
-    def open_dialog(self) -> None:
-        """Ask for a file and open it."""
-
-        def pick() -> None:
-            start = str(self.file.path.parent) if self.file.path else ""
-            path, _ = QFileDialog.getOpenFileName(self, "Open", start, FILE_FILTER)
-            if path:
-                self._open_now(Path(path))
-
-        self._then_if_safe(pick)
-
-    def open_path(self, path: str | Path) -> None:
-        """Open `path` (after asking about unsaved changes)."""
-        self._then_if_safe(lambda: self._open_now(Path(path)))
-
-    def open_or_create(self, path: str | Path) -> None:
-        """Open `path`, or start a new document that will be saved there if it does not exist."""
-        path = Path(path).absolute()
-        if path.exists():
-            self._open_now(path)
-        else:
-            self._set_document("", DocumentFile(path=path))
-            self.status.showMessage(f"New file: {path.name} will be created when you save", 6000)
-
-    def _open_now(self, path: Path, encoding: str | None = None) -> None:
-        self._load_path = path.absolute()
-        self._load_encoding = encoding
-        self.guard.cancel_build()
-        self._load_request = self.loader.load(str(self._load_path), encoding)
-        self.status.showMessage(f"Opening {path.name}…")
-
-    def is_loading(self) -> bool:
-        """True while a file is being read (or its text laid out)."""
-        return self._load_request is not None
-
-    def cancel_load(self) -> None:
-        """Forget an open in progress (its result will be ignored)."""
-        self._load_request = None
-        self.guard.cancel_build()
-
-    def _on_loaded(self, request: int, loaded: LoadedText) -> None:
-        if request != self._load_request or self._load_path is None:
-            return  # an older open, superseded
-        path, encoding = self._load_path, self._load_encoding
-        file = DocumentFile(
-            path=path, format=loaded.format, stamp=loaded.stamp, encoding_fallback=loaded.fallback
-        )
-
-        def ready() -> None:
-            if self._load_request == request:
-                self._load_request = None
-            self.guard.opened_with = encoding
-            self.settings.add_recent_file(path)
-            self._persist()
-            if loaded.fallback:
-                self.status.showMessage(
-                    f"{path.name} is not valid UTF-8: opened as {loaded.format.encoding}", 10000
-                )
-            else:
-                self.status.showMessage(f"Opened {path.name}", 3000)
-
-        self._set_document(loaded.text, file, then=ready)
-
-    def _on_load_failed(self, request: int, reason: str) -> None:
-        if request != self._load_request:
-            return
-        self._load_request = None
-        self.status.clearMessage()
-        QMessageBox.warning(self, "Cannot open file", reason)
-
-    def _set_document(
-        self, text: str, file: DocumentFile, then: Callable[[], None] | None = None
-    ) -> None:
-        """Show `text` as the document of `file`; a big text is laid out in the background,
-        so `then` may run later."""
-        self.editor.clear_ghost()
-        self.guard.set_text(text, lambda: self._document_ready(file, then))
-
-    def _document_ready(self, file: DocumentFile, then: Callable[[], None] | None) -> None:
-        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
-        self.editor.document().setModified(False)
-        self.file = file
-        self.status.set_encoding(file.describe_format())
-        self.guard.document_set(file)
-        self._update_title()
-        self._update_counts()
-        if self.engine is not None:
-            self.engine.warm()
-        if then is not None:
-            then()
-
-    def save(self, then: Callable[[], None] | None = None) -> None:
-        """Save to the document's file (asking for one if it has none)."""
-        if self.file.path is None:
-            self.save_as(then=then)
-            return
-        self._start_save(self.file.path, then)
-
-    def ask_save_path(self) -> str:
-        """Ask where to save; "" when the writer cancels."""
-        start = str(self.file.path) if self.file.path else "Untitled.txt"
-        path, _ = QFileDialog.getSaveFileName(self, "Save As", start, FILE_FILTER)
-        return path
-
-    def save_as(self, then: Callable[[], None] | None = None) -> None:
-        """Ask for a file name and save there."""
-        path = self.ask_save_path()
-        if path:
-            self._start_save(Path(path).absolute(), then)
-
-    def _start_save(self, path: Path, then: Callable[[], None] | None) -> None:
-        if self._pending_save is not None:
-            self.status.showMessage("Still saving…", 2000)
-            return
-        if not self.guard.confirm_save(path):
-            return  # another program changed the file and the writer did not say overwrite
-        self.guard.save_started(path)
-        token = self.saver.save(path, self.guard.text(), self.file.format)
-        self._pending_save = (token, self.editor.revision, path)
-        self._after_save = then
-        self.status.showMessage(f"Saving {path.name}…")
-
-    def is_saving(self) -> bool:
-        """True while a save is being written."""
-        return self._pending_save is not None
-
-    def _on_saved(self, token: int, stamp) -> None:
-        if self._pending_save is None or self._pending_save[0] != token:
-            return
-        _, revision, path = self._pending_save
-        self._pending_save = None
-        self.file.path = path
-        self.file.stamp = stamp
-        if self.editor.revision == revision:
-            self.editor.document().setModified(False)
-        self.guard.saved(path, stamp)
-        self.settings.add_recent_file(path)
-        self._persist()
-        self._update_title()
-        self.status.showMessage(f"Saved {path.name}", 3000)
-        then, self._after_save = self._after_save, None
-        if then:
-            then()
-
-    def _on_save_failed(self, token: int, reason: str) -> None:
-        if self._pending_save is None or self._pending_save[0] != token:
-            return
-        path = self._pending_save[2]
-        self._pending_save = None
-        self._after_save = None
-        self.guard.save_failed(path)
-        self.status.showMessage(f"Not saved: {reason}", 10000)
-        box = QMessageBox(
-            QMessageBox.Icon.Critical,
-            "Could not save",
-            f"“{path.name}” was not saved.\n\n{reason}\n\n"
-            "The file on disk is unchanged and your text is still here.",
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setObjectName("saveFailed")
-        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
-        box.exec()
-        if box.clickedButton() is save_as:
-            self.save_as()
-
-    def set_file_format(self, fmt: FileFormat) -> None:
-        """Change how the file is written (encoding, line endings, BOM) from the next save."""
-        self.file.format = fmt
-        self.status.set_encoding(self.file.describe_format())
-
     # ----------------------------------------------------------------- life cycle
     def start_services(self, model_host=None) -> None:
         """Load the models off the GUI thread and start inline suggestions.
 
         `model_host` lets a caller (the benchmarks, the tests) share an already loaded host.
         """
+        from desktop_app.inline.engine import SuggestionEngine
         from desktop_app.model_host import ModelHost
-        from desktop_app.suggestions import SuggestionEngine
         from ui.inline_controller import InlineController
 
         own = model_host is None
@@ -457,7 +247,7 @@ class MainWindow(QMainWindow):
         self._on_model_state("inline", state, message)
         if own:
             self._with_specs(self.models.start)
-        from ui.rewrite_ui import RewriteUI
+        from ui.rewrite.controller import RewriteUI
 
         self.rewrite_ui = RewriteUI(self)
 
@@ -478,7 +268,7 @@ class MainWindow(QMainWindow):
         """View → Inline suggestions: turn them on or off (remembered)."""
         self.settings.inline_enabled = enabled
         self.inline_action.setChecked(enabled)
-        self._persist()
+        self.persist_settings()
         if self.engine is not None:
             self.engine.set_enabled(enabled)
             if enabled:
@@ -486,13 +276,13 @@ class MainWindow(QMainWindow):
 
     def show_preferences(self) -> None:
         """Edit → Preferences…"""
-        from ui.preferences_dialog import PreferencesDialog
+        from ui.preferences.dialog import PreferencesDialog
 
         PreferencesDialog(self).exec()
 
     def apply_model_settings(self) -> None:
         """Apply changed model settings live: the old models serve until the new are ready."""
-        self._persist()
+        self.persist_settings()
         if self.models is None:
             return
 
@@ -551,7 +341,7 @@ class MainWindow(QMainWindow):
             self._closing_confirmed = True
             QTimer.singleShot(0, self.close)
 
-        self._then_if_safe(close_now)
+        self.then_if_safe(close_now)
 
     def shutdown(self) -> None:
         """Stop background work and wait for pending saves; called after the window closed."""

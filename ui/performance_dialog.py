@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_app.perf import PerfLog
-from desktop_app.rewrite_actions import get_action
+from desktop_app.perf import PerfLog, format_ms
+from desktop_app.rewrite.actions import get_action
 
 COLUMNS = ("Action", "Count", "First p50", "First p95", "Final p50", "Final p95")
 _KEYS = ("first_p50_ms", "first_p95_ms", "final_p50_ms", "final_p95_ms")
@@ -28,10 +28,6 @@ def kind_label(kind: str) -> str:
         return get_action(kind).plain_label
     except KeyError:
         return kind
-
-
-def _ms(value: float | int | None) -> str:
-    return "—" if value is None else f"{value:,.0f} ms"
 
 
 class PerformanceDialog(QDialog):
@@ -70,7 +66,7 @@ class PerformanceDialog(QDialog):
         self.table.setRowCount(len(summary))
         for row, (kind, figures) in enumerate(summary.items()):
             cells = [kind_label(kind), str(figures["count"])]
-            cells += [_ms(figures[key]) for key in _KEYS]
+            cells += [format_ms(figures[key]) for key in _KEYS]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column:

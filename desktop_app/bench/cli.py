@@ -10,18 +10,8 @@ BENCHES = {
     "rewrite": "desktop_app.bench.rewrite",
     "open": "desktop_app.bench.open_file",
     "gate": "desktop_app.bench.gate",
+    "proofread": "desktop_app.bench.proofread",
 }
-
-
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """The model choices every benchmark accepts (bundled, a GGUF path, or remote)."""
-    parser.add_argument("--inline-model", default="bundled", help="bundled, a GGUF path, or remote")
-    parser.add_argument(
-        "--rewrite-model", default="bundled", help="bundled, a GGUF path, or remote"
-    )
-    parser.add_argument("--base-url", help="remote endpoint, e.g. http://127.0.0.1:8080/v1")
-    parser.add_argument("--model", help="remote model name")
-    parser.add_argument("--api-key-env", help="environment variable holding the API key")
 
 
 def add_parser(subparsers) -> None:
@@ -38,20 +28,9 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the chosen benchmark."""
-    return int(importlib.import_module(BENCHES[args.bench]).run(args) or 0)
+    from desktop_app.cli.model_flags import FlagError
 
-
-def spec_from_args(choice: str, args: argparse.Namespace, role: str):
-    """The ModelSpec that `--inline-model` / `--rewrite-model` and the remote flags describe."""
-    import os
-
-    from models.spec import ModelSpec
-
-    if choice == "bundled":
-        return ModelSpec(kind="bundled")
-    if choice == "remote":
-        key = os.environ.get(args.api_key_env) if args.api_key_env else None
-        if not args.base_url or not args.model:
-            raise SystemExit(f"--{role}-model remote needs --base-url and --model")
-        return ModelSpec(kind="remote", base_url=args.base_url, model=args.model, api_key=key)
-    return ModelSpec(kind="gguf", path=choice)
+    try:
+        return int(importlib.import_module(BENCHES[args.bench]).run(args) or 0)
+    except FlagError as error:
+        raise SystemExit(f"inkling bench {args.bench}: {error}") from None

@@ -1,4 +1,4 @@
-"""Pieces every benchmark shares: an isolated offscreen app, a GUI heartbeat, percentiles."""
+"""Pieces every benchmark shares: an isolated offscreen app, a GUI heartbeat, intervals."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer
+
+from desktop_app.perf import percentile
 
 
 def isolate_settings() -> None:
@@ -28,17 +30,6 @@ def isolate_settings() -> None:
         os.environ["INKLING_CONFIG_DIR"] = tempfile.mkdtemp(prefix="inkling-bench-config-")
     if "INKLING_DATA_DIR" not in os.environ:
         os.environ["INKLING_DATA_DIR"] = tempfile.mkdtemp(prefix="inkling-bench-data-")
-
-
-def percentile(values: list[float], q: float) -> float | None:
-    """The q-th percentile (0-100) by linear interpolation; None for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q / 100
-    low = int(k)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
 def wilson_interval(hits: int, total: int, z: float = 1.96) -> tuple[float, float] | None:
@@ -122,14 +113,9 @@ class Heartbeat(QObject):
     def summary(self) -> dict[str, float | None]:
         """p99 and max lateness in ms."""
         return {
-            "heartbeat_p99_ms": percentile(self.lateness_ms, 99),
+            "heartbeat_p99_ms": percentile(self.lateness_ms, 0.99),
             "heartbeat_max_ms": max(self.lateness_ms) if self.lateness_ms else None,
         }
-
-
-def fmt_ms(value: float | None) -> str:
-    """A figure for the table."""
-    return "—" if value is None else f"{value:,.1f}"
 
 
 def write_json(path: str | None, data: dict) -> None:

@@ -11,6 +11,10 @@ thresholds. Two views per threshold, each with its 95% interval:
   The right suggestions taken before a pause leave the harder pauses behind, so this view's
   precision is the lower one, and it is the one the replay reports.
 
+At the current threshold it then measures the document-aware parts one by one (word
+completion, phrase blending, fact safety; see `gate_document`): saved_ratio, invented_shown
+and alternatives_hit, under the JSON key "document" (skip with --no-document).
+
 No window and no timing: 5000 characters take about two minutes, where the replay, typing at
 a human pace, takes about fifteen.
 """
@@ -26,7 +30,7 @@ DEFAULT_THRESHOLDS = "0.1,0.2,0.25,0.3,0.35,0.4,0.5"
 
 def add_parser(benches) -> None:
     """Register `inkling bench gate`."""
-    from desktop_app.bench.cli import add_model_options
+    from desktop_app.cli.model_flags import add_model_options
 
     parser = benches.add_parser("gate", help="calibrate the inline confidence gate offline")
     parser.add_argument("--text", required=True, help="text file to replay")
@@ -36,6 +40,11 @@ def add_parser(benches) -> None:
         "--thresholds", default=DEFAULT_THRESHOLDS, help="gate thresholds to compare (0-1)"
     )
     parser.add_argument("--json", help="write the figures to this JSON file")
+    parser.add_argument(
+        "--no-document",
+        action="store_true",
+        help="skip the document-aware parts (word completion, phrases, fact safety)",
+    )
     add_model_options(parser)
 
 
@@ -50,11 +59,16 @@ class Prompts:
         self.max_tokens = max_tokens
         self.anchor: int | None = None
         self.pieces: dict[str, list] = {}
+        # The likeliest first tokens of each prompt's generation, when the model can say.
+        self.top_k: dict[str, list[tuple[str, float]]] = {}
+        from desktop_app.bench.gate_document import FirstTokenTopK
+
+        self._top_k = FirstTokenTopK.install(model)
 
     def at(self, typed: int):
         """(prompt, pieces) once `typed` characters of the body are in; (None, []) where the
         engine would not ask (a new paragraph)."""
-        from desktop_app.inline_prompt import (
+        from desktop_app.inline.prompt import (
             WINDOW_MAX_CHARS,
             build_prompt,
             choose_anchor,
@@ -70,18 +84,22 @@ class Prompts:
         self.anchor = choose_anchor(before_start, before, self.anchor, len(document))
         prompt = build_prompt(self.anchor, before_start, before)
         if prompt.prompt not in self.pieces:
+            if self._top_k is not None:
+                self._top_k.arm()
             stream = self.model.stream(inline_request(prompt.prompt, self.max_tokens))
             try:
                 self.pieces[prompt.prompt] = list(stream)
             finally:
                 stream.close()
+            if self._top_k is not None and self._top_k.last:
+                self.top_k[prompt.prompt] = self._top_k.last
         return prompt, self.pieces[prompt.prompt]
 
 
 def suggestion(prompts: Prompts, typed: int, threshold: float) -> str:
     """What the engine shows once `typed` characters are in, at gate `threshold` ("" for
     nothing)."""
-    from desktop_app.inline_prompt import evaluate
+    from desktop_app.inline.prompt import evaluate
 
     prompt, pieces = prompts.at(typed)
     if prompt is None:
@@ -92,7 +110,7 @@ def suggestion(prompts: Prompts, typed: int, threshold: float) -> str:
 
 def every_pause(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
     """(suggestion shown, next word typed) at every pause point of the body."""
-    from desktop_app.bench.typing import first_word, pause_points
+    from desktop_app.bench.typing_script import first_word, pause_points
 
     prompts.anchor = None
     body = prompts.body
@@ -111,7 +129,7 @@ def as_writer(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
     to be ready before the next keystroke (the replay measures them at ~20-30 ms, keys come
     every 60 ms or more).
     """
-    from desktop_app.bench.typing import first_word, pause_points, writer_takes
+    from desktop_app.bench.typing_script import first_word, pause_points, writer_takes
 
     prompts.anchor = None
     body = prompts.body
@@ -141,7 +159,7 @@ def as_writer(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
 def figures(records: list[tuple[str, str]]) -> dict:
     """Coverage and precision of the first suggested word, with their 95% intervals."""
     from desktop_app.bench.common import wilson_interval
-    from desktop_app.bench.typing import first_word
+    from desktop_app.bench.typing_script import first_word
 
     shown = [(text, word) for text, word in records if text]
     correct = sum(first_word(text) == word for text, word in shown)
@@ -174,10 +192,11 @@ def run(args: argparse.Namespace) -> int:
 
     isolate_settings()
     from desktop_app import paths
-    from desktop_app.bench.cli import spec_from_args
     from desktop_app.bench.common import write_json
-    from desktop_app.bench.typing import stretch
-    from desktop_app.suggestions import MAX_TOKENS, MIN_FIRST_PROB
+    from desktop_app.bench.gate_document import measure, print_figures
+    from desktop_app.bench.typing_script import stretch
+    from desktop_app.cli.model_flags import spec_from_args
+    from desktop_app.inline.engine import MAX_TOKENS, MIN_FIRST_PROB
     from models.factory import open_model
 
     thresholds = [float(value) for value in args.thresholds.split(",") if value.strip()]
@@ -186,7 +205,9 @@ def run(args: argparse.Namespace) -> int:
     model = open_model(spec, role="inline", models_dir=paths.models_dir())
     try:
         started = time.perf_counter()
-        rows = sweep(Prompts(model, context, body, MAX_TOKENS), thresholds)
+        prompts = Prompts(model, context, body, MAX_TOKENS)
+        rows = sweep(prompts, thresholds)
+        document = None if args.no_document else measure(prompts, MIN_FIRST_PROB)
         wall_s = time.perf_counter() - started
     finally:
         model.close()
@@ -207,6 +228,8 @@ def run(args: argparse.Namespace) -> int:
         f"  pauses: {rows[0]['every_pause']['pauses'] if rows else 0} in all; the writer's"
         " depend on what they took"
     )
+    if document is not None:
+        print_figures(document)
     write_json(
         args.json,
         {
@@ -215,6 +238,7 @@ def run(args: argparse.Namespace) -> int:
             "current_threshold": MIN_FIRST_PROB,
             "wall_s": round(wall_s, 1),
             "rows": rows,
+            "document": document,
         },
     )
     return 0

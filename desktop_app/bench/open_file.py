@@ -18,10 +18,10 @@ from desktop_app.bench.common import (
     Heartbeat,
     isolate_settings,
     peak_rss_mb,
-    percentile,
     print_table,
     write_json,
 )
+from desktop_app.perf import percentile
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 KEY_INTERVAL_MS = 60  # ~170 words a minute: fast, steady typing
@@ -79,8 +79,8 @@ def measure(path: Path, text: str, keys: int) -> dict[str, object]:
     from PySide6.QtTest import QTest
 
     from desktop_app.bench.common import open_window, wait_until
-    from desktop_app.document import count_words
-    from ui.document_guard import DocumentGuard
+    from desktop_app.documents.document import count_words
+    from ui.documents.document_guard import DocumentGuard
 
     DocumentGuard.offer_at_start = False  # no recovery question in an unattended run
     window = open_window(1000, 700)
@@ -141,7 +141,7 @@ def measure(path: Path, text: str, keys: int) -> dict[str, object]:
     figures["typing_heartbeat_max_ms"] = typing["heartbeat_max_ms"]
     figures["typing_heartbeat_p99_ms"] = typing["heartbeat_p99_ms"]
     figures["pause_heartbeat_max_ms"] = heartbeat.summary()["heartbeat_max_ms"]
-    figures["key_p50_ms"] = percentile(key_ms, 50)
+    figures["key_p50_ms"] = percentile(key_ms, 0.5)
     figures["key_max_ms"] = max(key_ms) if key_ms else None
     figures["typed_ok"] = editor.document().characterCount() - 1 == len(text) + 2 * len(typed)
 

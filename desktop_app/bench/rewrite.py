@@ -23,7 +23,7 @@ JOB_TIMEOUT_S = 180
 
 def add_parser(benches) -> None:
     """Register `inkling bench rewrite`."""
-    from desktop_app.bench.cli import add_model_options
+    from desktop_app.cli.model_flags import add_model_options
 
     parser = benches.add_parser("rewrite", help="rewrite jobs while a simulated writer types")
     parser.add_argument("--text", required=True, help="text file to take paragraphs from")
@@ -110,9 +110,9 @@ class Writer:
 
 
 def _stats(values: list[float]) -> tuple[float | None, float | None]:
-    from desktop_app.bench.common import percentile
+    from desktop_app.perf import percentile
 
-    return percentile(values, 50), percentile(values, 95)
+    return percentile(values, 0.5), percentile(values, 0.95)
 
 
 def summarize(records: list[JobRecord]) -> dict:
@@ -160,16 +160,16 @@ class RewriteBench:
             load_models,
             open_window,
             peak_rss_mb,
-            percentile,
             wait_until,
         )
-        from desktop_app.document import DocumentFile
+        from desktop_app.documents.document import DocumentFile
+        from desktop_app.perf import percentile
 
         window = open_window(1100, 800)
         host, load_s = load_models(self.inline_spec, self.rewrite_spec, need=("rewrite",))
         inline_ready = host.state("inline")[0] == "ready"
         document = "\n\n".join([*self.paragraphs, self.context])
-        window._set_document(document, DocumentFile())
+        window.set_document(document, DocumentFile())
         window.start_services(model_host=host)
         self.window, ui = window, window.rewrite_ui
         window.engine.warm()
@@ -200,10 +200,10 @@ class RewriteBench:
         figures.update(heartbeat.summary())
         figures.update(
             {
-                "inline_latency_p50_ms": percentile(during, 50),
-                "inline_latency_p95_ms": percentile(during, 95),
+                "inline_latency_p50_ms": percentile(during, 0.5),
+                "inline_latency_p95_ms": percentile(during, 0.95),
                 "inline_shown_during_jobs": len(during),
-                "inline_baseline_p50_ms": percentile(baseline, 50),
+                "inline_baseline_p50_ms": percentile(baseline, 0.5),
                 "heartbeat_baseline_max_ms": baseline_heartbeat,
                 "inline_baseline_shown": len(baseline),
                 "inline_model_ready": inline_ready,
@@ -282,9 +282,9 @@ def _flatten(figures: dict) -> dict[str, object]:
 
 
 def _pair(a: float | None, b: float | None) -> str:
-    from desktop_app.bench.common import fmt_ms
+    from desktop_app.perf import format_ms
 
-    return f"{fmt_ms(a)} / {fmt_ms(b)}"
+    return f"{format_ms(a, 1, unit=False)} / {format_ms(b, 1, unit=False)}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -292,10 +292,10 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app.bench.common import isolate_settings
 
     isolate_settings()
-    from desktop_app.bench.cli import spec_from_args
     from desktop_app.bench.common import print_table, write_json
-    from desktop_app.bench.typing import prepare_text, schedule
-    from desktop_app.rewrite_actions import ACTIONS, get_action
+    from desktop_app.bench.typing_script import prepare_text, schedule
+    from desktop_app.cli.model_flags import spec_from_args
+    from desktop_app.rewrite.actions import ACTIONS, get_action
 
     text = prepare_text(Path(args.text).read_text(encoding="utf-8"))
     paragraphs, after = pick_paragraphs(text, args.paragraphs, args.min_words, args.max_words)

@@ -13,12 +13,11 @@ from desktop_app.bench.common import (
     load_models,
     open_window,
     peak_rss_mb,
-    percentile,
     type_char,
     wait_until,
     wilson_interval,
 )
-from desktop_app.bench.typing import (
+from desktop_app.bench.typing_script import (
     PAUSE_MS,
     PauseRecord,
     Results,
@@ -26,7 +25,8 @@ from desktop_app.bench.typing import (
     first_word,
     writer_takes,
 )
-from desktop_app.inline_prompt import inline_request
+from desktop_app.inline.prompt import inline_request
+from desktop_app.perf import percentile
 
 
 class TypingReplay:
@@ -48,12 +48,12 @@ class TypingReplay:
 
     def run(self) -> dict:
         """Open the window, type everything, and return the figures."""
-        from desktop_app.document import DocumentFile
+        from desktop_app.documents.document import DocumentFile
         from models.spec import ModelSpec
 
         window = open_window(1000, 700)
         host, load_s = load_models(self.inline_spec, ModelSpec(kind="bundled"), need=("inline",))
-        window._set_document(self.context, DocumentFile())
+        window.set_document(self.context, DocumentFile())
         window.editor.moveCursor(QTextCursor.MoveOperation.End)
         window.start_services(model_host=host)
         engine = window.engine
@@ -82,14 +82,14 @@ class TypingReplay:
         pauses = results.pauses
         shown = [p for p in pauses if p.shown]
         correct = [p for p in shown if first_word(p.shown) == p.next_word]
-        app_p50 = percentile(results.latencies, 50)
-        raw_p50 = percentile(raw, 50)
+        app_p50 = percentile(results.latencies, 0.5)
+        raw_p50 = percentile(raw, 0.5)
         figures = {
             "latency_p50_ms": app_p50,
-            "latency_p95_ms": percentile(results.latencies, 95),
+            "latency_p95_ms": percentile(results.latencies, 0.95),
             "latency_max_ms": max(results.latencies) if results.latencies else None,
             "raw_p50_ms": raw_p50,
-            "raw_p95_ms": percentile(raw, 95),
+            "raw_p95_ms": percentile(raw, 0.95),
             "app_raw_ratio": (app_p50 / raw_p50) if app_p50 and raw_p50 else None,
             "pauses": len(pauses),
             "coverage": len(shown) / len(pauses) if pauses else 0.0,

@@ -68,12 +68,12 @@ def test_default_settings_make_no_connection(qtbot) -> None:
 
 
 def test_local_only_with_a_remote_choice_makes_no_connection(qtbot) -> None:
-    from ui.preferences_dialog import PreferencesDialog
+    from ui.preferences.dialog import PreferencesDialog
 
     with running_fault_server() as server:
         remote = ModelChoice(kind="remote", base_url=server.base_url, remote_model="fake-model")
         settings = Settings(inline=remote, local_only=True)
-        secrets.set_api_key(settings, "inline", "sk-local-only", secrets.SESSION)
+        secrets.record_api_key(settings, "inline", "sk-local-only", secrets.SESSION)
         window = None
         try:
             with record_network() as net:

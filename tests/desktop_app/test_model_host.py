@@ -10,7 +10,7 @@ import pytest
 
 from desktop_app.model_host import ModelHost
 from models.base import GenerationRequest, Priority
-from models.local import LocalModel
+from models.local.model import LocalModel
 from models.spec import ModelSpec
 
 BUNDLED = ModelSpec(kind="bundled")

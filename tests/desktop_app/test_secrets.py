@@ -14,8 +14,16 @@ from keyring.errors import KeyringLocked, PasswordDeleteError
 from desktop_app import secrets
 from desktop_app.model_config import specs_for_settings
 from desktop_app.settings import ModelChoice, Settings, load_settings, save_settings, settings_path
+from tests.conftest import forget_keys_in_memory
 
 KEY = "sk-test-0123456789"
+
+
+def _store_key(settings: Settings, role: str, key: str, storage: str) -> None:
+    """As Preferences → OK does: the keychain part (on a worker there), then the settings part."""
+    if storage == secrets.KEYCHAIN or secrets.keychain_available():
+        secrets.write_keychain(role, key if storage == secrets.KEYCHAIN else "")
+    secrets.record_api_key(settings, role, key, storage)
 
 
 class MemoryKeyring(KeyringBackend):
@@ -49,10 +57,10 @@ class MemoryKeyring(KeyringBackend):
 @pytest.fixture(autouse=True)
 def _fresh_keys():
     previous = keyring.get_keyring()
-    secrets.forget_session_keys()
+    forget_keys_in_memory()
     yield
     keyring.set_keyring(previous)
-    secrets.forget_session_keys()
+    forget_keys_in_memory()
 
 
 @pytest.fixture
@@ -73,33 +81,33 @@ def test_fail_backend_is_no_keychain() -> None:
     settings = Settings()
     assert secrets.effective_storage(settings) == secrets.SESSION
     with pytest.raises(secrets.SecretStoreError, match="No keychain"):
-        secrets.set_api_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
+        _store_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
 
 
 def test_keychain_round_trip_and_nothing_in_the_file(memory_keyring: MemoryKeyring) -> None:
     settings = _remote_settings()
     assert secrets.keychain_available()
-    secrets.set_api_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
+    _store_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
     save_settings(settings)
     assert memory_keyring.store == {(secrets.SERVICE, "api-key:rewrite"): KEY}
     assert KEY not in settings_path().read_text()
-    secrets.forget_session_keys()  # a new run: the key comes back from the keychain
+    forget_keys_in_memory()  # a new run: the key comes back from the keychain
     assert secrets.get_api_key(load_settings(), "rewrite") == KEY
     assert secrets.get_api_key(load_settings(), "inline") is None
     _inline, rewrite = specs_for_settings(load_settings())
     assert rewrite.api_key == KEY and KEY not in repr(rewrite)
-    secrets.set_api_key(settings, "rewrite", "", secrets.KEYCHAIN)  # empty: forget
+    _store_key(settings, "rewrite", "", secrets.KEYCHAIN)  # empty: forget
     assert memory_keyring.store == {}
 
 
 def test_session_storage_never_reaches_disk() -> None:
     keyring.set_keyring(fail.Keyring())
     settings = _remote_settings()
-    secrets.set_api_key(settings, "rewrite", KEY, secrets.SESSION)
+    _store_key(settings, "rewrite", KEY, secrets.SESSION)
     save_settings(settings)
     assert KEY not in settings_path().read_text()
     assert secrets.get_api_key(settings, "rewrite") == KEY
-    secrets.forget_session_keys()  # the session ends
+    forget_keys_in_memory()  # the session ends
     assert secrets.get_api_key(load_settings(), "rewrite") is None
 
 
@@ -107,8 +115,8 @@ def test_file_storage_is_private_and_moves_out_of_the_keychain(
     memory_keyring: MemoryKeyring,
 ) -> None:
     settings = _remote_settings()
-    secrets.set_api_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
-    secrets.set_api_key(settings, "rewrite", KEY, secrets.FILE)
+    _store_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
+    _store_key(settings, "rewrite", KEY, secrets.FILE)
     save_settings(settings)
     assert memory_keyring.store == {}  # moved, not copied
     assert stat.S_IMODE(os.stat(settings_path()).st_mode) == 0o600
@@ -116,7 +124,7 @@ def test_file_storage_is_private_and_moves_out_of_the_keychain(
     assert loaded.api_key_storage == "file"
     assert secrets.get_api_key(loaded, "rewrite") == KEY
     # Back to the keychain: the file copy is gone.
-    secrets.set_api_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
+    _store_key(settings, "rewrite", KEY, secrets.KEYCHAIN)
     save_settings(settings)
     assert KEY not in settings_path().read_text()
 
@@ -124,7 +132,7 @@ def test_file_storage_is_private_and_moves_out_of_the_keychain(
 def test_locked_keychain_error_names_no_key(memory_keyring: MemoryKeyring) -> None:
     memory_keyring.locked = True
     with pytest.raises(secrets.SecretStoreError) as caught:
-        secrets.set_api_key(Settings(), "inline", KEY, secrets.KEYCHAIN)
+        _store_key(Settings(), "inline", KEY, secrets.KEYCHAIN)
     assert "KeyringLocked" in str(caught.value)
     assert KEY not in str(caught.value) and caught.value.__cause__ is None
     assert secrets.get_api_key(Settings(), "inline") is None

@@ -66,3 +66,17 @@ def test_recent_files_are_capped():
         settings.add_recent_file(f"/tmp/{i}.txt")
     assert len(settings.recent_files) == 10
     assert settings.recent_files[0] == "/tmp/29.txt"
+
+
+def test_recent_instructions_are_deduplicated_newest_first():
+    settings = Settings()
+    for instruction in ("use British spelling", "be brief", "Use  british spelling"):
+        settings.add_recent_instruction(instruction)
+    recent = settings.recent_instructions
+    assert recent == ["Use british spelling", "be brief"]
+    settings.add_recent_instruction("   ")
+    assert settings.recent_instructions == recent
+    many = [f"instruction {i}" for i in range(10)]
+    settings.recent_instructions = list(many)
+    settings.add_recent_instruction("new")
+    assert settings.recent_instructions == ["new", *many[:9]]

@@ -9,7 +9,7 @@ import pytest
 
 from models.base import ModelUnavailable
 from models.factory import display_name, open_model
-from models.local import LocalModel
+from models.local.model import LocalModel
 from models.spec import ModelSpec
 
 

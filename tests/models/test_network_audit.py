@@ -10,7 +10,8 @@ import socket
 import threading
 
 from models.base import GenerationRequest
-from models.remote import Deadlines, RemoteModel, list_models
+from models.remote.connection import list_models
+from models.remote.model import Deadlines, RemoteModel
 from tests.models.servers import LOOPBACK, FaultServer
 from tests.netaudit import record_network
 

@@ -11,7 +11,7 @@ import pytest
 
 from models import registry
 from models.base import ModelUnavailable
-from models.gguf import file_sha256
+from models.local.gguf import file_sha256
 
 
 def test_gemma_is_assembled_once(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ def answer_next_box(button: QMessageBox.StandardButton, seen: list | None = None
 
     def poll() -> None:
         box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox) and box.isVisible():
+        # A box without that button is not the one we wait for (one left by another test).
+        if isinstance(box, QMessageBox) and box.isVisible() and box.button(button) is not None:
             if seen is not None:
                 seen.append(box.text())
             box.button(button).click()

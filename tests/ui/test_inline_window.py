@@ -76,7 +76,7 @@ def test_ghost_is_never_saved_copied_or_counted(qtbot, live_window, tmp_path):
 
 def test_stale_suggestion_is_never_painted(qtbot, window):
     """The controller paints only what was made for the editor's current revision."""
-    from desktop_app.suggestions import SuggestionEngine
+    from desktop_app.inline.engine import SuggestionEngine
     from ui.inline_controller import InlineController
 
     engine = SuggestionEngine(lambda: None, lambda: None)

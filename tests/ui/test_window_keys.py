@@ -10,6 +10,7 @@ import pytest
 
 from desktop_app import secrets
 from desktop_app.settings import ModelChoice, Settings
+from tests.conftest import forget_keys_in_memory
 from tests.desktop_app.test_secrets import MemoryKeyring
 from ui.main_window import MainWindow
 
@@ -32,7 +33,7 @@ class SlowKeyring(MemoryKeyring):
 def test_a_slow_keychain_does_not_hold_up_the_window(qtbot):
     backend = SlowKeyring()
     keyring.set_keyring(backend)
-    secrets.forget_session_keys()
+    forget_keys_in_memory()
     backend.store[(secrets.SERVICE, secrets._username("rewrite"))] = KEY
     remote = ModelChoice(kind="remote", base_url="http://127.0.0.1:9/v1", remote_model="m")
     win = MainWindow(Settings(rewrite=remote, local_only=False))

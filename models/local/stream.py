@@ -1,0 +1,107 @@
+"""The job a LocalModel queues for its owner thread, and the stream its caller reads."""
+
+from __future__ import annotations
+
+import queue
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models.base import Cancelled, GenerationRequest, GenerationStream, Piece, Timings
+
+# How often a waiting stream re-checks its request's cancel event.
+_CANCEL_POLL_S = 0.05
+
+
+class Interrupted(Exception):
+    """Raised inside llama's loop (from our eval hook) to stop a cancelled generation."""
+
+
+END = object()
+
+
+@dataclass
+class Job:
+    """One request on its way through a LocalModel's owner thread."""
+
+    request: GenerationRequest
+    out: queue.SimpleQueue
+    timings: Timings
+    created: float
+    started: bool = False
+    abandoned: bool = False  # the stream was closed or cancelled before or during the run
+    # Filled while the job runs on the owner thread:
+    eval_count: int = 0
+    sampled: bool = False
+    pending: list[tuple[int, float]] = field(default_factory=list)  # (bytes, prob) per token
+    consumed_bytes: int = 0
+    emitted_bytes: int = 0
+    logits: np.ndarray | None = None
+
+    def note_token(self, token: int, token_bytes: int) -> None:
+        """Remember the probability of the token just chosen, from this step's logits."""
+        if self.logits is None:  # only kept when the request wants probabilities
+            return
+        logits = self.logits.astype(np.float64)
+        top = logits.max()
+        prob = float(np.exp(logits[token] - top) / np.exp(logits - top).sum())
+        self.logits = None
+        # Streamed pieces can join tokens: remember each token's bytes to map them.
+        self.pending.append((token_bytes, prob))
+
+    def piece(self, text: str, now: float) -> Piece:
+        """The next piece, with the joint probability of the tokens that produced its text."""
+        prob: float | None = None
+        if self.request.want_probs:
+            self.emitted_bytes += len(text.encode("utf-8"))
+            joint = 1.0
+            used = False
+            while self.pending and self.consumed_bytes < self.emitted_bytes:
+                size, token_prob = self.pending.pop(0)
+                self.consumed_bytes += size
+                joint *= token_prob
+                used = True
+            prob = joint if used else None
+        if self.timings.first_piece_ms is None:
+            self.timings.first_piece_ms = (now - self.created) * 1000
+        return Piece(text, prob)
+
+    def cancelled(self) -> bool:
+        """True once the caller cancelled the request or closed its stream."""
+        return self.abandoned or self.request.cancel.is_set()
+
+
+class LocalStream(GenerationStream):
+    """Pieces of one job, read on the caller's thread from the owner thread's output queue."""
+
+    def __init__(self, job: Job, model_name: str) -> None:
+        self._job = job
+        self._name = model_name
+        self._done = False
+        self.timings = job.timings
+
+    def __next__(self) -> Piece:
+        if self._done:
+            raise StopIteration
+        job = self._job
+        while True:
+            try:
+                item = job.out.get(timeout=_CANCEL_POLL_S)
+            except queue.Empty:
+                if job.request.cancel.is_set() and not job.started:
+                    # Still queued: no need to wait for the owner thread to reach it.
+                    job.abandoned = True
+                    self._done = True
+                    raise Cancelled("Generation cancelled.") from None
+                continue
+            if isinstance(item, Piece):
+                return item
+            self._done = True
+            if item is END:
+                raise StopIteration
+            raise item
+
+    def close(self) -> None:
+        """Stop the generation (within one token) and stop reading."""
+        self._job.abandoned = True
+        self._done = True

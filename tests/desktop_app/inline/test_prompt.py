@@ -1,0 +1,112 @@
+"""The pure rules of inline suggestions."""
+
+from __future__ import annotations
+
+from desktop_app.inline.prompt import (
+    WINDOW_MAX_CHARS,
+    WINDOW_MIN_CHARS,
+    build_prompt,
+    choose_anchor,
+    cut_at_clause,
+    evaluate,
+    is_finished,
+    remainder,
+    repeats_after,
+    should_suggest,
+)
+from models.base import Piece
+
+
+def test_when_to_suggest():
+    assert should_suggest("It was a dark", "")
+    assert should_suggest("It was a dark ", "")
+    assert should_suggest("It was a dark,", "")
+    assert should_suggest("It was a dark ", ".")
+    assert not should_suggest("It was a dark ", "night")
+    assert not should_suggest("", "")
+    assert not should_suggest("First paragraph.\n", "")
+
+
+def P(text, prob=0.9):
+    return Piece(text, prob)
+
+
+def test_trailing_space_is_stripped_and_must_come_from_the_model():
+    prompt = build_prompt(0, 0, "The cat sat on the ")
+    assert prompt.prompt == "The cat sat on the"
+    assert prompt.typed == " "
+    assert evaluate(prompt, [P(" mat"), P(" and"), P(" purred"), P(".")], 0.3) == (
+        "done",
+        "mat and purred.",
+    )
+    # The model continuing the finished word ("theory") does not fit after a typed space.
+    assert evaluate(prompt, [P("ory"), P(" of")], 0.3) == ("stop", "")
+
+
+def test_the_word_being_typed_is_healed():
+    prompt = build_prompt(0, 0, "so much to tel")
+    assert prompt.prompt == "so much to"
+    assert prompt.typed == " tel"
+    assert remainder(prompt, " te") == ""
+    assert remainder(prompt, " tell you") == "l you"
+    assert remainder(prompt, " say") is None
+    assert evaluate(prompt, [P(" tell", 0.99)], 0.3) == ("wait", "")
+    assert evaluate(prompt, [P(" tell", 0.99), P(" you", 0.8)], 0.3) == ("show", "l you")
+    # Finishing the word is easy; the gate judges the word after it.
+    assert evaluate(prompt, [P(" tell", 0.99), P(" you", 0.1)], 0.3) == ("stop", "")
+    assert evaluate(prompt, [P(" sing")], 0.0) == ("stop", "")
+
+
+def test_after_punctuation_nothing_is_healed():
+    prompt = build_prompt(0, 0, "a good fortune,")
+    assert prompt.prompt == "a good fortune,"
+    assert prompt.typed == ""
+    assert evaluate(prompt, [P(" must"), P(" be")], 0.3) == ("show", " must be")
+
+
+def test_line_breaks_end_a_suggestion():
+    prompt = build_prompt(0, 0, "The cat sat on the")
+    assert evaluate(prompt, [P(" the"), P(" mat"), P("\n"), P("Next")], 0.3) == ("done", " mat")
+    assert evaluate(prompt, [P(" the"), P("\n")], 0.3) == ("stop", "")
+
+
+def test_a_finished_stream_that_only_completes_the_word_is_shown():
+    prompt = build_prompt(0, 0, "in Hertfordsh")
+    assert evaluate(prompt, [P(" Hertfordshire"), P(".")], 0.3, final=True) == ("done", "ire.")
+
+
+def test_cut_at_clause_or_sentence():
+    assert cut_at_clause(" mat. Then the dog") == " mat."
+    assert cut_at_clause(" mat and the hat") == " mat and the hat"
+    assert cut_at_clause(" quickly; then") == " quickly;"
+    assert is_finished(" mat.")
+    assert not is_finished(" mat and")
+
+
+def test_anchor_stays_while_typing_then_jumps_in_a_large_step():
+    text = ("word " * 100 + "\n") * 10  # ten paragraphs of 501 characters
+    cursor = len(text)
+    anchor = choose_anchor(0, text, None, cursor)
+    assert text[anchor - 1] == "\n"
+    assert WINDOW_MIN_CHARS <= cursor - anchor <= WINDOW_MAX_CHARS
+    longer = text + "more words here"
+    assert choose_anchor(0, longer, anchor, len(longer)) == anchor
+    far = text * 3
+    jumped = choose_anchor(0, far, anchor, len(far))
+    assert jumped > anchor + WINDOW_MIN_CHARS
+
+
+def test_repeats_what_follows():
+    assert repeats_after(".", ".")
+    assert not repeats_after("mat.", "")
+
+
+def test_reaches_next_word():
+    from desktop_app.inline.prompt import reaches_next_word
+
+    mid = build_prompt(0, 0, "so much to tel")
+    assert not reaches_next_word(mid, "l")
+    assert not reaches_next_word(mid, "l,")
+    assert reaches_next_word(mid, "l you")
+    after_space = build_prompt(0, 0, "so much to tell ")
+    assert reaches_next_word(after_space, "you")

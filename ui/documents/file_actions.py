@@ -1,0 +1,234 @@
+"""New, Open, Save and Save As for the main window: every path that could lose text asks first.
+
+Opening and saving run off the GUI thread (`FileLoader`, `AsyncSaver`); every question that
+could lose text (New, Open, Quit with unsaved changes) asks Save / Discard / Cancel, and a Save
+that fails keeps the document open and unsaved. `FileActions` is mixed into `MainWindow`, which
+owns the loader, the saver, the editor, the guard and the status bar it uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desktop_app.documents.document import DocumentFile
+from desktop_app.documents.storage import FileFormat, LoadedText
+
+log = logging.getLogger(__name__)
+
+FILE_FILTER = "Text files (*.txt *.md *.markdown *.text);;All files (*)"
+
+
+class FileActions:
+    """The file life cycle of `MainWindow` (a mixin: it uses the window's parts)."""
+
+    # ----------------------------------------------------------------- unsaved changes
+    def is_dirty(self) -> bool:
+        """True when the document has changes that are not on disk."""
+        return self.editor.document().isModified()
+
+    def ask_save_changes(self) -> QMessageBox.StandardButton:
+        """Ask Save / Discard / Cancel about unsaved changes."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Unsaved changes",
+            f"Save the changes to “{self.file.display_name}” before closing it?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("unsavedPrompt")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        return QMessageBox.StandardButton(box.exec())
+
+    def then_if_safe(self, then: Callable[[], None]) -> None:
+        """Run `then` once unsaved changes are saved or discarded; not at all on Cancel."""
+        if not self.is_dirty():
+            then()
+            return
+        answer = self.ask_save_changes()
+        if answer == QMessageBox.StandardButton.Discard:
+            then()
+        elif answer == QMessageBox.StandardButton.Save:
+            self.save(then=then)
+
+    # ----------------------------------------------------------------- file actions
+    def new_document(self) -> None:
+        """Start an empty, untitled document (after asking about unsaved changes)."""
+        self.then_if_safe(lambda: self.set_document("", DocumentFile()))
+
+    def open_dialog(self) -> None:
+        """Ask for a file and open it."""
+
+        def pick() -> None:
+            start = str(self.file.path.parent) if self.file.path else ""
+            path, _ = QFileDialog.getOpenFileName(self, "Open", start, FILE_FILTER)
+            if path:
+                self.open_now(Path(path))
+
+        self.then_if_safe(pick)
+
+    def open_path(self, path: str | Path) -> None:
+        """Open `path` (after asking about unsaved changes)."""
+        self.then_if_safe(lambda: self.open_now(Path(path)))
+
+    def open_or_create(self, path: str | Path) -> None:
+        """Open `path`, or start a new document that will be saved there if it does not exist."""
+        path = Path(path).absolute()
+        if path.exists():
+            self.open_now(path)
+        else:
+            self.set_document("", DocumentFile(path=path))
+            self.status.showMessage(f"New file: {path.name} will be created when you save", 6000)
+
+    def open_now(self, path: Path, encoding: str | None = None) -> None:
+        self._load_path = path.absolute()
+        self._load_encoding = encoding
+        self.guard.cancel_build()
+        self._load_request = self.loader.load(str(self._load_path), encoding)
+        self.status.showMessage(f"Opening {path.name}…")
+
+    def is_loading(self) -> bool:
+        """True while a file is being read (or its text laid out)."""
+        return self._load_request is not None
+
+    def cancel_load(self) -> None:
+        """Forget an open in progress (its result will be ignored)."""
+        self._load_request = None
+        self.guard.cancel_build()
+
+    def _on_loaded(self, request: int, loaded: LoadedText) -> None:
+        if request != self._load_request or self._load_path is None:
+            return  # an older open, superseded
+        path, encoding = self._load_path, self._load_encoding
+        file = DocumentFile(
+            path=path, format=loaded.format, stamp=loaded.stamp, encoding_fallback=loaded.fallback
+        )
+
+        def ready() -> None:
+            if self._load_request == request:
+                self._load_request = None
+            self.guard.opened_with = encoding
+            self.settings.add_recent_file(path)
+            self.persist_settings()
+            if loaded.fallback:
+                self.status.showMessage(
+                    f"{path.name} is not valid UTF-8: opened as {loaded.format.encoding}", 10000
+                )
+            else:
+                self.status.showMessage(f"Opened {path.name}", 3000)
+
+        self.set_document(loaded.text, file, then=ready)
+
+    def _on_load_failed(self, request: int, reason: str) -> None:
+        if request != self._load_request:
+            return
+        self._load_request = None
+        self.status.clearMessage()
+        QMessageBox.warning(self, "Cannot open file", reason)
+
+    def set_document(
+        self, text: str, file: DocumentFile, then: Callable[[], None] | None = None
+    ) -> None:
+        """Show `text` as the document of `file`; a big text is laid out in the background,
+        so `then` may run later."""
+        self.editor.clear_ghost()
+        self.guard.set_text(text, lambda: self._document_ready(file, then))
+
+    def _document_ready(self, file: DocumentFile, then: Callable[[], None] | None) -> None:
+        self.editor.moveCursor(QTextCursor.MoveOperation.Start)
+        self.editor.document().setModified(False)
+        self.file = file
+        self.status.set_encoding(file.describe_format())
+        self.guard.document_set(file)
+        self.update_title()
+        self._update_counts()
+        if self.engine is not None:
+            self.engine.warm()
+        if then is not None:
+            then()
+
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save to the document's file (asking for one if it has none)."""
+        if self.file.path is None:
+            self.save_as(then=then)
+            return
+        self._start_save(self.file.path, then)
+
+    def ask_save_path(self) -> str:
+        """Ask where to save; "" when the writer cancels."""
+        start = str(self.file.path) if self.file.path else "Untitled.txt"
+        path, _ = QFileDialog.getSaveFileName(self, "Save As", start, FILE_FILTER)
+        return path
+
+    def save_as(self, then: Callable[[], None] | None = None) -> None:
+        """Ask for a file name and save there."""
+        path = self.ask_save_path()
+        if path:
+            self._start_save(Path(path).absolute(), then)
+
+    def _start_save(self, path: Path, then: Callable[[], None] | None) -> None:
+        if self._pending_save is not None:
+            self.status.showMessage("Still saving…", 2000)
+            return
+        if not self.guard.confirm_save(path):
+            return  # another program changed the file and the writer did not say overwrite
+        self.guard.save_started(path)
+        token = self.saver.save(path, self.guard.text(), self.file.format)
+        self._pending_save = (token, self.editor.revision, path)
+        self._after_save = then
+        self.status.showMessage(f"Saving {path.name}…")
+
+    def is_saving(self) -> bool:
+        """True while a save is being written."""
+        return self._pending_save is not None
+
+    def _on_saved(self, token: int, stamp) -> None:
+        if self._pending_save is None or self._pending_save[0] != token:
+            return
+        _, revision, path = self._pending_save
+        self._pending_save = None
+        self.file.path = path
+        self.file.stamp = stamp
+        if self.editor.revision == revision:
+            self.editor.document().setModified(False)
+        self.guard.saved(path, stamp)
+        self.settings.add_recent_file(path)
+        self.persist_settings()
+        self.update_title()
+        self.status.showMessage(f"Saved {path.name}", 3000)
+        then, self._after_save = self._after_save, None
+        if then:
+            then()
+
+    def _on_save_failed(self, token: int, reason: str) -> None:
+        if self._pending_save is None or self._pending_save[0] != token:
+            return
+        path = self._pending_save[2]
+        self._pending_save = None
+        self._after_save = None
+        self.guard.save_failed(path)
+        self.status.showMessage(f"Not saved: {reason}", 10000)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Could not save",
+            f"“{path.name}” was not saved.\n\n{reason}\n\n"
+            "The file on disk is unchanged and your text is still here.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setObjectName("saveFailed")
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        if box.clickedButton() is save_as:
+            self.save_as()
+
+    def set_file_format(self, fmt: FileFormat) -> None:
+        """Change how the file is written (encoding, line endings, BOM) from the next save."""
+        self.file.format = fmt
+        self.status.set_encoding(self.file.describe_format())
