@@ -1,0 +1,1 @@
+"""The durable job store: rewrite jobs and their finished chunks, kept across restarts."""
