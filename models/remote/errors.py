@@ -12,6 +12,7 @@ import email.utils
 import errno
 import json
 import logging
+import math
 import socket
 import ssl
 import threading
@@ -136,21 +137,28 @@ def retry_after_seconds(headers: httpx2.Headers | None, cap: float) -> float | N
     wait: float | None = None
     value = headers.get("retry-after-ms")
     if value:
-        try:
-            wait = float(value) / 1000.0
-        except ValueError:
-            wait = None
+        wait = _seconds(value, 1000.0)
     value = headers.get("retry-after")
     if wait is None and value:
-        try:
-            wait = float(value)
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(value) if value.strip() else None
+        wait = _seconds(value, 1.0)
+        if wait is None:
+            try:  # an HTTP date; a header that is neither is ignored, never raised
+                when = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError, OverflowError):
+                when = None
             if when is not None:
                 wait = when.timestamp() - time.time()
-    if wait is None:
+    if wait is None or not math.isfinite(wait):
         return None
     return min(max(wait, 0.0), cap)
+
+
+def _seconds(value: str, per_second: float) -> float | None:
+    try:
+        wait = float(value) / per_second
+    except ValueError:
+        return None
+    return wait if math.isfinite(wait) else None
 
 
 def _server_text(error: openai.APIError, limit: int = 160) -> str:
