@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import tempfile
 import time
 from pathlib import Path
@@ -23,7 +24,6 @@ from desktop_app.bench.common import (
 )
 from desktop_app.perf import percentile
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 KEY_INTERVAL_MS = 60  # ~170 words a minute: fast, steady typing
 PAUSE_MS = 1500  # a pause after typing: the recovery snapshot is taken in it
 
@@ -33,17 +33,49 @@ def add_parser(benches) -> None:
     parser = benches.add_parser("open", help="open a big file in the window, type, save")
     parser.add_argument("--size-mb", type=float, default=20.0, help="file size (default 20)")
     parser.add_argument("--json", metavar="OUT", help="also write the figures as JSON")
-    parser.add_argument("--corpus", default=str(DEFAULT_CORPUS), help="folder of .txt files")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--text", metavar="FILE", help="a text to repeat to the size")
+    source.add_argument("--corpus", metavar="FOLDER", help="a folder of .txt files to repeat")
     parser.add_argument("--keys", type=int, default=120, help="keys typed at each place")
 
 
-def build_text(corpus: Path, size_mb: float) -> str:
-    """The corpus texts repeated to `size_mb` MiB of UTF-8, cut after a line."""
-    sources = sorted(p for p in corpus.glob("*.txt"))
-    if not sources:
-        raise SystemExit(f"No .txt files in {corpus}")
-    base = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+_WORDS = tuple(
+    "the a of and to in that it was her his she he with for as had on but at not be by all "
+    "letter morning house garden window evening road river question answer reason moment "
+    "quiet sudden careful bright long small early late written spoken remembered walked "
+    "waited turned opened closed thought looked found kept gave took brought always never".split()
+)
+
+
+def generated_prose(size: int, seed: int = 1) -> str:
+    """About `size` characters of plain prose-like text in paragraphs (deterministic)."""
+    rng = random.Random(seed)
+    paragraphs: list[str] = []
+    total = 0
+    while total < size:
+        sentences = []
+        for _ in range(rng.randint(3, 7)):
+            words = [rng.choice(_WORDS) for _ in range(rng.randint(6, 18))]
+            sentences.append(" ".join(words).capitalize() + rng.choice(".....?!"))
+        paragraphs.append(" ".join(sentences))
+        total += len(paragraphs[-1]) + 2
+    return "\n\n".join(paragraphs) + "\n"
+
+
+def build_text(corpus: Path | None, size_mb: float, text_file: Path | None = None) -> str:
+    """A text repeated to `size_mb` MiB of UTF-8, cut after a line: the given file, the
+    corpus folder's texts, or (by default) generated prose, so nothing outside the package is
+    needed."""
     size = int(size_mb * 2**20)
+    if text_file is not None:
+        base = text_file.read_text(encoding="utf-8")
+    elif corpus is not None:
+        sources = sorted(p for p in corpus.glob("*.txt"))
+        if not sources:
+            raise SystemExit(f"No .txt files in {corpus}")
+        base = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    else:
+        base = generated_prose(min(size, 1 << 20))
     data = (base * (size // max(1, len(base.encode("utf-8"))) + 1)).encode("utf-8")[:size]
     text = data.decode("utf-8", "ignore")
     return text[: text.rfind("\n") + 1] or text
@@ -54,7 +86,11 @@ def run(args: argparse.Namespace) -> int:
     isolate_settings()
     # Recovery snapshots of the benchmark must not land among the writer's own.
     os.environ.setdefault("INKLING_DATA_DIR", tempfile.mkdtemp(prefix="inkling-bench-data-"))
-    text = build_text(Path(args.corpus), args.size_mb)
+    text = build_text(
+        Path(args.corpus) if args.corpus else None,
+        args.size_mb,
+        Path(args.text) if args.text else None,
+    )
     with tempfile.TemporaryDirectory(prefix="inkling-bench-open-") as folder:
         path = Path(folder) / "big.txt"
         path.write_text(text, encoding="utf-8")

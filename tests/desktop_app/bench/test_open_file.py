@@ -30,3 +30,9 @@ def test_bench_open_reports_figures(tmp_path):
         assert isinstance(figures[key], float) and figures[key] > 0, key
     for key in ("open_heartbeat_max_ms", "typing_heartbeat_max_ms", "pause_heartbeat_max_ms"):
         assert isinstance(figures[key], float) and figures[key] >= 0, key  # ticks were seen
+
+
+def test_build_text_needs_no_files_by_default():
+    text = build_text(None, 0.05)
+    assert 0.045 * 2**20 <= len(text.encode("utf-8")) <= 0.05 * 2**20
+    assert text.endswith("\n") and "\n\n" in text and len(text.split()) > 5000
