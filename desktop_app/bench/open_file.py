@@ -39,12 +39,13 @@ def add_parser(benches) -> None:
     parser.add_argument("--keys", type=int, default=120, help="keys typed at each place")
 
 
-_WORDS = tuple(
+_VOCABULARY = (
     "the a of and to in that it was her his she he with for as had on but at not be by all "
     "letter morning house garden window evening road river question answer reason moment "
     "quiet sudden careful bright long small early late written spoken remembered walked "
-    "waited turned opened closed thought looked found kept gave took brought always never".split()
+    "waited turned opened closed thought looked found kept gave took brought always never"
 )
+_WORDS = _VOCABULARY.split()
 
 
 def generated_prose(size: int, seed: int = 1) -> str:
