@@ -252,7 +252,11 @@ class MainWindow(FileActions, QMainWindow):
         self.rewrite_ui = RewriteUI(self)
 
     def _on_model_state(self, role: str, state: str, message: str) -> None:
-        if role != "inline" or self.inline is None:
+        if role == "rewrite":
+            if state == "unavailable":  # announced as the inline path's failure is
+                self.status.showMessage(f"Rewrites unavailable: {message}", 10000)
+            return
+        if self.inline is None:
             return
         if not self.settings.inline_enabled:
             self.inline.show_state("off", "Suggestions off")

@@ -158,3 +158,22 @@ def test_app_with_models_quits_with_no_stray_threads(qtbot):
     win.shutdown()
     win.deleteLater()
     qtbot.waitUntil(lambda: {t.ident for t in threading.enumerate()} <= before, timeout=10_000)
+
+
+@pytest.mark.timeout(120)
+def test_a_rewrite_model_that_fails_to_load_is_announced(qtbot, tmp_path):
+    bad = tmp_path / "broken-rewrite.gguf"
+    bad.write_bytes(b"GGUF" + b"\x00" * 64)
+    settings = Settings()
+    settings.rewrite.kind = "gguf"
+    settings.rewrite.gguf_path = str(bad)
+    win = MainWindow(settings)
+    win.show()
+    try:
+        win.start_services()
+        qtbot.waitUntil(lambda: win.models.state("rewrite")[0] == "unavailable", timeout=60_000)
+        qtbot.waitUntil(lambda: "Rewrites unavailable" in win.status.currentMessage(), timeout=5000)
+    finally:
+        win.close()
+        win.shutdown()
+        win.deleteLater()
