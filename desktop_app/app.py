@@ -7,6 +7,7 @@ assembles the window around the logic objects.
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
 import logging.handlers
 import sys
@@ -21,8 +22,23 @@ APP_DISPLAY_NAME = "Inkling"
 _LOG_FORMAT = "%(asctime)s %(levelname)s %(threadName)s %(name)s: %(message)s"
 
 
+FAULT_LOG = "inkling-faults.log"
+_fault_file = None  # kept open for faulthandler for the life of the process
+
+
 def setup_logging(level: int = logging.INFO) -> str:
-    """Log to a rotating file under the log folder; return its path."""
+    """Log to a rotating file under the log folder; return its path.
+
+    A crash inside native code (llama.cpp, Qt) never reaches Python's logging, so faulthandler
+    writes the Python stacks of every thread to `inkling-faults.log` beside it.
+    """
+    global _fault_file
+    if _fault_file is None:
+        try:
+            _fault_file = open(paths.log_dir() / FAULT_LOG, "a", encoding="utf-8")  # noqa: SIM115
+            faulthandler.enable(_fault_file, all_threads=True)
+        except OSError as error:
+            log.warning("Crash traces are off: %s", error)
     path = paths.log_dir() / "inkling.log"
     root = logging.getLogger()
     if not any(getattr(h, "_inkling", False) for h in root.handlers):

@@ -10,6 +10,10 @@ import os
 import sys
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # A frozen child process (the GGUF trial load) must run its task, not a second app.
+    multiprocessing.freeze_support()
     if os.environ.get("INKLING_STARTUP_PROBE"):
         import startup_probe
 

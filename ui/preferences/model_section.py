@@ -43,11 +43,13 @@ _jobs = itertools.count(1)
 
 
 def _check_gguf_file(path: str):
-    """Header, completeness and sha256 of a GGUF file (blocking: runs in the pool)."""
+    """Header, completeness, sha256 and a trial load of a GGUF file (blocking: runs in the pool)."""
     from models.local.gguf import check_gguf, inspect_gguf
+    from models.local.trial import trial_load
 
     info = inspect_gguf(path)
     check_gguf(path)
+    trial_load(path)  # a file that crashes llama.cpp must crash a child, not the editor
     return info
 
 
