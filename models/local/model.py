@@ -42,12 +42,14 @@ from models.local.gguf import check_gguf
 from models.local.runtime import (
     LOAD_LOCK,
     KvSnapshot,
+    VocabCounter,
     default_threads,
     ensure_log_sink,
     restore_snapshot,
     take_snapshot,
 )
 from models.local.stream import END, Interrupted, Job, LocalStream
+from models.local.threads import ThreadDial
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +82,7 @@ class LocalModel:
         self._current: Job | None = None
         self._llm = None
         self._free_lock = threading.Lock()
+        self._counter = VocabCounter(self._path)
         # The context holds one priority class's tokens at a time (its "lane"); the other
         # class's KV cache is parked, so a model shared by both paths keeps each prefix cache.
         self._lane: Priority | None = None
@@ -112,12 +115,11 @@ class LocalModel:
         return self._n_ctx
 
     def count_tokens(self, text: str) -> int:
-        """Exact token count with the model's tokenizer (any thread: tokenizing is read-only)."""
-        with self._free_lock:  # never tokenize with a model that is being freed
-            llm = self._llm
-            if llm is None:
-                raise ModelUnavailable(f"{self._name} is closed.")
-            return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        """Exact token count with the model's tokenizer (any thread but the GUI's; see
+        `VocabCounter`: never on the `Llama` the owner thread generates with)."""
+        if self._closed:
+            raise ModelUnavailable(f"{self._name} is closed.")
+        return self._counter.count(text)
 
     def stream(self, request: GenerationRequest) -> GenerationStream:
         """Queue `request` (realtime before background) and return its stream of pieces."""
@@ -173,6 +175,7 @@ class LocalModel:
         self.load_seconds = time.perf_counter() - started
         self._eog = lambda token: bool(llama_cpp.llama_vocab_is_eog(llm._model.vocab, token))
         self._install_hooks(llm)
+        self.threads = ThreadDial(llm, self.n_threads)
         self._llm = llm
         log.info("loaded %s in %.2f s (%d threads)", self._name, self.load_seconds, self.n_threads)
 
@@ -196,6 +199,7 @@ class LocalModel:
                     self._background_turn(job)
                 if job.cancelled() or self._closed:
                     raise Interrupted
+                self.threads.apply(background)  # both cores only while no one waits
                 piece = tokens[start : start + step]
                 original_eval(piece)
                 if not job.sampled:
@@ -259,6 +263,7 @@ class LocalModel:
             job.out.put(ModelUnavailable(f"{self._name} was closed."))
         with self._free_lock:
             llm, self._llm = self._llm, None
+        self._counter.close()
         if llm is not None:
             with LOAD_LOCK:
                 llm.close()

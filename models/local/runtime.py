@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -121,3 +122,40 @@ def restore_snapshot(llm, snapshot: KvSnapshot | None) -> None:
             llm._requires_eval = True  # sample only after a fresh decode
             return
     llm.reset()
+
+
+class VocabCounter:
+    """Counts tokens with a vocabulary-only copy of a model, loaded on first use.
+
+    A `Llama` is not thread-safe, tokenize included, and its owner thread may be generating when
+    a rewrite job plans its chunks: counting on a second, weightless copy (~0.1 s to load, a few
+    MB) with its own lock never touches the generating one.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._vocab = None
+        self._closed = False
+
+    def count(self, text: str) -> int:
+        """Tokens in `text` (no BOS; special tokens parsed as the chat template would)."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the token counter is closed")
+            if self._vocab is None:
+                import llama_cpp
+
+                with LOAD_LOCK:
+                    ensure_log_sink()
+                    self._vocab = llama_cpp.Llama(str(self._path), vocab_only=True, verbose=False)
+            return len(self._vocab.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def close(self) -> None:
+        """Free the copy (idempotent)."""
+        with self._lock:
+            self._closed = True
+            vocab, self._vocab = self._vocab, None
+        if vocab is not None:
+            with LOAD_LOCK:
+                vocab.close()

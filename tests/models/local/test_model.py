@@ -218,6 +218,33 @@ def test_chat_messages_with_smollm2(smollm2: LocalModel) -> None:
     assert timings.generated_tokens >= 3
 
 
+def test_counting_tokens_never_touches_the_generating_llama(
+    smollm2: LocalModel, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Llama is not thread-safe, tokenize included: a rewrite job counting tokens while the
+    # owner thread generates must not call into the owner's Llama.
+    owner = smollm2._thread
+    calls: list[str] = []
+    real = smollm2._llm.tokenize
+
+    def watched(*args, **kwargs):
+        if threading.current_thread() is not owner:
+            calls.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(smollm2._llm, "tokenize", watched)
+    stream = smollm2.stream(
+        GenerationRequest(prompt="Once upon a time", max_tokens=24, priority=Priority.BACKGROUND)
+    )
+    counts = [
+        smollm2.count_tokens("The quick brown fox jumps over the lazy dog.") for _ in range(50)
+    ]
+    text = "".join(piece.text for piece in stream)
+    assert calls == []
+    assert len(set(counts)) == 1 and 8 <= counts[0] <= 14
+    assert text
+
+
 def test_too_long_prompt_is_a_model_error(smollm2: LocalModel) -> None:
     from models.base import ModelError
 
