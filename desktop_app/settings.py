@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import types
 import typing
 from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
@@ -50,6 +51,17 @@ def _rewrite_default() -> ModelChoice:
 
 
 @dataclass
+class Appearance:
+    """How the page looks: its font, line spacing, theme and the width of the text column."""
+
+    font_family: str = ""  # "" for the system's font
+    font_size: int = 12  # points, before zoom
+    line_spacing: float = 1.0  # multiple of the font's line height
+    theme: str = "system"  # "system" | "light" | "dark"
+    column_chars: int = 80  # widest text column, in average characters
+
+
+@dataclass
 class Settings:
     """Everything Inkling remembers between runs."""
 
@@ -67,6 +79,11 @@ class Settings:
     # Per-path keys kept in this file (api_key_storage == "file"; see desktop_app.secrets).
     inline_api_key_in_file: str = ""
     rewrite_api_key_in_file: str = ""
+    appearance: Appearance = field(default_factory=Appearance)
+    # Command id -> key the writer chose ("" for none); see desktop_app.shortcuts.
+    shortcuts: dict[str, str] = field(default_factory=dict)
+    # Cursor, scroll and zoom per file, most recent first (desktop_app.documents.view_memory).
+    file_views: list[dict] = field(default_factory=list)
 
     def add_recent_file(self, path: str | os.PathLike[str]) -> None:
         """Put `path` first in the recent files, without duplicates."""
@@ -102,6 +119,12 @@ def _coerce(expected: Any, value: Any, default: Any) -> Any:
     origin = typing.get_origin(expected)
     if is_dataclass(expected):
         return _from_dict(expected, value) if isinstance(value, dict) else default
+    if origin is dict:
+        key_type, value_type = typing.get_args(expected)
+        fits = isinstance(value, dict) and all(
+            isinstance(k, key_type) and isinstance(v, value_type) for k, v in value.items()
+        )
+        return dict(value) if fits else default
     if origin is list:
         (item_type,) = typing.get_args(expected)
         if isinstance(value, list) and all(isinstance(v, item_type) for v in value):
@@ -150,10 +173,17 @@ def load_settings(path: Path | None = None) -> Settings:
     return _from_dict(Settings, data)
 
 
+def _encode(settings: Settings) -> bytes:
+    return json.dumps(asdict(settings), indent=2, sort_keys=True).encode("utf-8")
+
+
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically (temp file in the same folder, fsync, replace)."""
-    path = path or settings_path()
-    data = json.dumps(asdict(settings), indent=2, sort_keys=True).encode("utf-8")
+    """Write the settings atomically (temp file in the same folder, fsync, replace). Blocking:
+    the window uses `SettingsWriter`."""
+    _write(_encode(settings), path or settings_path())
+
+
+def _write(data: bytes, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # The file may hold an API key (only with the writer's consent): keep it private.
     atomic_write(path, data, mode=0o600, prepare=_private)
@@ -162,6 +192,67 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
 def _private(fd: int) -> None:
     if hasattr(os, "fchmod"):
         os.fchmod(fd, 0o600)  # whatever the umask
+
+
+class SettingsWriter:
+    """Writes the settings on a worker thread, latest first: the GUI thread never fsyncs.
+
+    `save(settings)` takes a copy of the values at once (cheap: a small dataclass) and returns;
+    saves that arrive while one is being written are coalesced into one write of the newest.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self._path = path
+        self._cv = threading.Condition()
+        self._pending: bytes | None = None
+        self._busy = False
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def save(self, settings: Settings) -> None:
+        """Queue a write of `settings` as they are now."""
+        data = _encode(settings)
+        with self._cv:
+            self._pending = data
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="inkling-settings", daemon=True
+                )
+                self._thread.start()
+            self._cv.notify_all()
+
+    def flush(self, timeout: float = 5.0) -> bool:
+        """Wait until every queued write is on disk (shutdown, tests); False on timeout."""
+        with self._cv:
+            return self._cv.wait_for(lambda: self._pending is None and not self._busy, timeout)
+
+    def close(self, timeout: float = 5.0) -> bool:
+        """Write what is queued, then end the thread (a later `save` starts a new one)."""
+        done = self.flush(timeout)
+        with self._cv:
+            thread, self._stopping = self._thread, True
+            self._cv.notify_all()
+        if thread is not None:
+            thread.join(timeout)
+        return done
+
+    def _run(self) -> None:
+        while True:
+            with self._cv:
+                wanted = lambda: self._pending is not None or self._stopping  # noqa: E731
+                if not self._cv.wait_for(wanted, timeout=30.0) or self._pending is None:
+                    self._thread, self._stopping = None, False
+                    return  # idle or closing: the next save starts a new thread
+                data, self._pending = self._pending, None
+                self._busy = True
+            try:
+                _write(data, self._path or settings_path())
+            except OSError as error:
+                log.warning("Could not save settings: %s", error)
+            finally:
+                with self._cv:
+                    self._busy = False
+                    self._cv.notify_all()
 
 
 def spec_for(choice: ModelChoice, api_key: str | None = None):

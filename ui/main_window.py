@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 
 from desktop_app.documents.document import AsyncSaver, DocumentFile
 from desktop_app.documents.file_loader import FileLoader
-from desktop_app.settings import Settings, save_settings
+from desktop_app.settings import Settings, SettingsWriter
 from ui.documents.document_guard import DocumentGuard
 from ui.documents.file_actions import FileActions
 from ui.editor import Editor
@@ -34,6 +34,7 @@ class MainWindow(FileActions, QMainWindow):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
+        self.settings_writer = SettingsWriter()
         self.file = DocumentFile()
         self.setWindowIcon(app_icon())
         self.editor = Editor(self)
@@ -195,10 +196,8 @@ class MainWindow(FileActions, QMainWindow):
         self.settings.zoom = steps
 
     def persist_settings(self) -> None:
-        try:
-            save_settings(self.settings)
-        except OSError as error:
-            log.warning("Could not save settings: %s", error)
+        """Write the settings, on a worker thread (coalesced), never fsyncing here."""
+        self.settings_writer.save(self.settings)
 
     def persist_window(self) -> None:
         """Store geometry, zoom and recent files."""
@@ -358,3 +357,4 @@ class MainWindow(FileActions, QMainWindow):
         self.saver.wait(10_000)
         self.loader.wait(5_000)
         self.guard.shutdown()
+        self.settings_writer.close(5.0)

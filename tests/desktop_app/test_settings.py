@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import stat
+import threading
 
 from desktop_app.settings import Settings, load_settings, save_settings, settings_path
 
@@ -80,3 +81,45 @@ def test_recent_instructions_are_deduplicated_newest_first():
     settings.recent_instructions = list(many)
     settings.add_recent_instruction("new")
     assert settings.recent_instructions == ["new", *many[:9]]
+
+
+def test_the_writer_writes_off_the_calling_thread_and_keeps_the_newest(monkeypatch):
+    from desktop_app import settings as module
+
+    threads: list[threading.Thread] = []
+    real = module._write
+
+    def watched(data, path):
+        threads.append(threading.current_thread())
+        real(data, path)
+
+    monkeypatch.setattr(module, "_write", watched)
+    writer = module.SettingsWriter()
+    values = Settings()
+    for zoom in range(1, 21):
+        values.zoom = zoom
+        writer.save(values)
+    assert writer.flush(10.0)
+    assert load_settings().zoom == 20  # the newest values win
+    assert threads and threading.main_thread() not in threads
+    assert len(threads) <= 20
+
+
+def test_the_window_never_writes_settings_on_the_gui_thread(qtbot, monkeypatch):
+    from desktop_app import settings as module
+    from ui.main_window import MainWindow
+
+    threads: list[threading.Thread] = []
+    real = module._write
+    monkeypatch.setattr(
+        module,
+        "_write",
+        lambda data, path: (threads.append(threading.current_thread()), real(data, path)),
+    )
+    window = MainWindow(Settings())
+    qtbot.addWidget(window)
+    window.set_inline_enabled(False)
+    window.persist_window()
+    assert window.settings_writer.flush(10.0)
+    assert threads and threading.main_thread() not in threads
+    assert load_settings().inline_enabled is False

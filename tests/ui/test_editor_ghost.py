@@ -7,7 +7,7 @@ the suggestion came from (the engine and the real model are tested end to end el
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QGuiApplication, QTextCursor
 
 from ui.editor import Editor, next_word
@@ -87,11 +87,45 @@ def test_ghost_is_never_part_of_the_text(qtbot, editor):
     assert editor.toPlainText() == "The cat sat on the"
     assert editor.document().characterCount() == len("The cat sat on the") + 1
     assert editor.document().find("purred").isNull()
-    editor.selectAll()  # selecting dismisses; copy what is selected
-    editor.show_ghost(" mat and purred.")
+    # Select everything while the ghost stays on screen (a selection would normally dismiss it).
+    with QSignalBlocker(editor):
+        editor.selectAll()
+    assert editor.ghost_text() == " mat and purred."
     editor.copy()
     assert QGuiApplication.clipboard().text() == "The cat sat on the"
-    assert not editor.document().isUndoAvailable() or editor.toPlainText().count("mat") == 0
+
+
+def test_showing_a_ghost_puts_nothing_on_the_undo_stack(qtbot, editor):
+    steps = editor.document().availableUndoSteps()
+    editor.show_ghost(" mat and purred.")
+    editor.clear_ghost()
+    editor.show_ghost(" mat.")
+    assert editor.document().availableUndoSteps() == steps
+    seen = []
+    while editor.document().isUndoAvailable():
+        editor.undo()
+        seen.append(editor.toPlainText())
+    assert seen and seen[-1] == ""
+    assert not any("mat" in text for text in seen)
+
+
+def test_a_ghost_keeps_the_markdown_highlighting_of_its_line(qtbot, editor):
+    from ui.highlighter import MarkdownHighlighter
+
+    editor.clear()
+    highlighter = MarkdownHighlighter(editor.document())
+    qtbot.keyClicks(editor, "# A heading with **bold**")
+    layout = editor.textCursor().block().layout()
+    before = [(r.start, r.length) for r in layout.formats()]
+    assert before  # the highlighter formatted the line
+    editor.show_ghost(" and more")
+    ranges = layout.formats()
+    ghost = [r for r in ranges if r.start == len("# A heading with **bold**")]
+    assert ghost and ghost[-1].length == len(" and more")
+    assert [(r.start, r.length) for r in ranges if r not in ghost] == before
+    editor.clear_ghost()
+    assert [(r.start, r.length) for r in layout.formats()] == before
+    assert highlighter.document() is editor.document()
 
 
 def test_ghost_is_painted(qtbot, editor):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
 from ui.editor import MAX_LINE_CHARS, Editor
@@ -34,3 +35,20 @@ def test_zoom_keeps_wrapping(qtbot):
     qtbot.wait(20)
     assert editor.horizontalScrollBar().maximum() == 0
     assert not editor.document().isModified()
+
+
+def test_reset_zoom_gives_back_the_start_up_column(qtbot, window):
+    editor = window.editor
+    editor.setPlainText("word " * 4000)
+    qtbot.waitUntil(editor.verticalScrollBar().isVisible)
+    start = editor.viewport().width()
+    for _ in range(8):
+        qtbot.keyClick(editor, Qt.Key.Key_Plus, Qt.KeyboardModifier.ControlModifier)
+    assert editor.zoom == 8
+    qtbot.keyClick(editor, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert editor.zoom == 0
+    assert editor.viewport().width() == start
+    for _ in range(6):
+        qtbot.keyClick(editor, Qt.Key.Key_Minus, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(editor, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert editor.viewport().width() == start

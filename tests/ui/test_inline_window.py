@@ -138,6 +138,7 @@ def test_toggle_is_remembered(qtbot, window):
     from desktop_app.settings import load_settings
 
     window.set_inline_enabled(False)
+    assert window.settings_writer.flush()
     assert load_settings().inline_enabled is False
     assert not window.inline_action.isChecked()
 

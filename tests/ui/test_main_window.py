@@ -132,6 +132,7 @@ def test_zoom_and_geometry_persist(qtbot, window):
     window.editor.set_zoom(3)
     window.resize(700, 500)
     window.persist_window()
+    assert window.settings_writer.flush()
     stored = load_settings()
     assert stored.zoom == 3
     assert stored.window_geometry

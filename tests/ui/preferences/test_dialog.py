@@ -118,6 +118,7 @@ def test_round_trip_through_the_widgets(qtbot, window, dialog) -> None:
     click(qtbot, dialog.ok_button)
     assert not dialog.isVisible()
 
+    assert window.settings_writer.flush()
     saved = load_settings()
     assert saved == window.settings
     assert not saved.local_only
@@ -151,6 +152,7 @@ def test_keys_go_to_the_keychain_in_the_background(qtbot, window) -> None:
     assert dialog.problem_label.text() == "Storing the API keys in the keychain…"
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert backend.store == {(secrets.SERVICE, "api-key:rewrite"): "sk-in-keychain"}
+    assert window.settings_writer.flush()
     assert "sk-in-keychain" not in settings_path().read_text()
     assert load_settings().api_key_storage == ""
     forget_keys_in_memory()  # as after a restart: the key must come from the keychain
@@ -189,6 +191,7 @@ def test_live_switch_to_a_gguf_file_keeps_typing(qtbot, window) -> None:
     assert window.models.model("inline").name == gguf.stem
     # The GUI thread kept ticking while the new model loaded beside the old one.
     assert max(beat.lateness_ms) < 300, max(beat.lateness_ms)
+    assert window.settings_writer.flush()
     assert load_settings().inline.gguf_path == str(gguf)
 
 
@@ -217,6 +220,7 @@ def test_bad_gguf_is_rejected_and_the_old_model_keeps_serving(qtbot, window, tmp
     qtbot.waitUntil(lambda: window.models.state("inline")[0] == "ready", timeout=LOAD_MS)
     assert window.models.model("inline") is serving
     assert window.settings.inline.kind == "bundled"
+    assert window.settings_writer.flush()
     assert load_settings().inline.kind == "bundled"
     qtbot.waitUntil(lambda: "could not be loaded" in window.status.currentMessage())
     request = GenerationRequest(prompt="The cat sat on the", max_tokens=2)
@@ -278,6 +282,7 @@ def test_canary_key_never_leaks(
     texts = shown + boxes + [window.status.currentMessage(), section.gguf_info.text()]
     texts += [r.getMessage() + (r.exc_text or "") for r in caplog.records]
     texts += [repr(e) + "".join(traceback.format_exception(e)) for e in errors]
+    assert window.settings_writer.flush()
     texts.append(settings_path().read_text())
     assert len(caplog.records) > 0 and len(errors) == 2  # the two Fetch models failures
     leaks = [text for text in texts if CANARY in text or CANARY[3:] in text]

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from desktop_app.rewrite.actions import ACTIONS
 from desktop_app.rewrite.jobs import JobProgress
 
-CTRL_ALT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 CASUAL = "hey so basically the meeting got moved to friday cuz the boss is sick, sorry lol."
 OTHER = "The garden was quiet in the early morning, and the grass was wet with dew."
 TEXT = f"{OTHER}\n\n{CASUAL}\n\nA last short paragraph about the weather."
@@ -59,7 +59,7 @@ def test_menu_and_context_menu_hold_every_action(win):
     for definition in ACTIONS:
         assert definition.label in labels
         assert definition.label in [a.text() for a in ui.whole_menu.actions()]
-    assert ui.actions["formal"].shortcut().toString() == "Ctrl+Alt+F"
+    assert ui.actions["formal"].shortcut().toString() == "Ctrl+Shift+O"
     assert ui.menu.menuAction() in win.menuBar().actions()
     assert ui.performance_action in win.help_menu.actions()
     menu = ui.context_menu(QPoint(4, 4))
@@ -74,7 +74,7 @@ def test_shortcut_rewrites_paragraph_streams_then_replace_and_undo(qtbot, win):
     partials: list[str] = []
     ui.queue.job_partial.connect(lambda _id, text: partials.append(ui.panel.proposal_text()))
     with qtbot.waitSignal(ui.queue.job_added, timeout=5000):
-        qtbot.keyClick(editor, Qt.Key.Key_F, CTRL_ALT)
+        qtbot.keyClick(editor, Qt.Key.Key_O, CTRL_SHIFT)
     job = ui.queue.jobs()[-1]
     assert job.action == "formal" and job.original == CASUAL
     assert ui.review_dock.isVisible() and ui.panel.job_id == job.id
