@@ -46,11 +46,28 @@ def keychain_backend():
     except Exception as error:  # a broken keyring install must not stop the editor
         log.warning("No keychain: %s", type(error).__name__)
         return None
+    finally:
+        global _probed
+        _probed = True
     if isinstance(backend, fail.Keyring | null.Keyring):
         return None
     if isinstance(backend, chainer.ChainerBackend) and not backend.backends:
         return None
     return backend
+
+
+_probed = False
+
+
+def keychain_probed() -> bool:
+    """True once the keychain was looked for in this process (later looks are cheap)."""
+    return _probed
+
+
+def probe_keychain() -> str:
+    """Look for the keychain (the first look may be a D-Bus round trip: call it off the GUI
+    thread); return its name, "" when there is none."""
+    return keychain_name()
 
 
 def keychain_available() -> bool:

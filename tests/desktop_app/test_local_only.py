@@ -87,6 +87,7 @@ def test_local_only_with_a_remote_choice_makes_no_connection(qtbot) -> None:
                 assert _rewrite(window).strip()
                 # The dialog shows the remote choice but cannot reach it; OK applies it (off).
                 dialog = PreferencesDialog(window)
+                qtbot.waitUntil(lambda d=dialog: d.keychain is not None, timeout=10_000)
                 dialog.show()
                 section = dialog.sections["inline"]
                 assert section.kind() == "remote" and not section.remote_box.isEnabled()
@@ -104,6 +105,7 @@ def test_local_only_with_a_remote_choice_makes_no_connection(qtbot) -> None:
             # Control: the same recording does see the app connect once local-only is off.
             with record_network() as control:
                 dialog = PreferencesDialog(window)
+                qtbot.waitUntil(lambda d=dialog: d.keychain is not None, timeout=10_000)
                 dialog.show()
                 qtbot.mouseClick(dialog.local_only, Qt.MouseButton.LeftButton)
                 qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)

@@ -90,6 +90,7 @@ class PreferencesDialog(QDialog):
         self._relay = TaskRelay()
         self._relay.finished.connect(self._on_task)
         self._key_reads: dict[int, str] = {}  # job -> role whose key is being read
+        self._probe_job: int | None = None
         self._store_job: tuple[int, dict[str, str], str] | None = None  # job, keys, storage
         # Made first: the pages report their state while they are built.
         self.problem_label = QLabel()
@@ -107,45 +108,28 @@ class PreferencesDialog(QDialog):
         self.tabs = QTabWidget()
         self.sections: dict[str, ModelSection] = {}
         for role, label in ROLES:
-            choice = getattr(settings, role)
-            # Only a remote path's key is read: a local setup never asks the keychain. A
-            # keychain may block (locked, a prompt): it is read in the background.
-            remote = choice.kind == "remote"
-            in_memory = secrets.key_known_without_keychain(settings, role)
-            key = secrets.get_api_key(settings, role) if remote and in_memory else ""
-            section = ModelSection(role, choice, key or "", self)
+            section = ModelSection(role, getattr(settings, role), "", self)
             section.validity_changed.connect(self._update_ok)
             self.sections[role] = section
             self.tabs.addTab(section, label)
-            if remote and not in_memory:
-                section.begin_key_read()
-                job = next(_jobs)
-                self._key_reads[job] = role
-                run_task(self._relay, job, lambda r=role: secrets.get_api_key(settings, r))
 
         self.keys_box = QGroupBox("API keys")
-        keys_layout = QVBoxLayout(self.keys_box)
-        self.keychain = secrets.keychain_name()
+        self._keys_layout = QVBoxLayout(self.keys_box)
+        self.keychain: str | None = None  # None until the keychain was looked for
+        self.keys_note = QLabel("Looking for a system keychain…")
+        self.keys_note.setWordWrap(True)
+        self._keys_layout.addWidget(self.keys_note)
         self.session_radio = QRadioButton("For this session only (forgotten when Inkling quits)")
         self.file_radio = QRadioButton(
             f"In the settings file, unencrypted but readable only by you ({settings_path()})"
         )
         self._storage_group = QButtonGroup(self)
-        if self.keychain:
-            self.keys_note = QLabel(f"API keys are kept in your system keychain ({self.keychain}).")
-            keys_layout.addWidget(self.keys_note)
+        # The first look for a keychain may be a D-Bus round trip: never on the GUI thread.
+        if secrets.keychain_probed():
+            self._keychain_found(secrets.keychain_name())
         else:
-            self.keys_note = QLabel(
-                "No system keychain is available, so Inkling cannot store API keys securely. "
-                "Keep them:"
-            )
-            self.keys_note.setWordWrap(True)
-            keys_layout.addWidget(self.keys_note)
-            for radio in (self.session_radio, self.file_radio):
-                self._storage_group.addButton(radio)
-                keys_layout.addWidget(radio)
-            stored = secrets.effective_storage(settings)
-            (self.file_radio if stored == secrets.FILE else self.session_radio).setChecked(True)
+            self._probe_job = next(_jobs)
+            run_task(self._relay, self._probe_job, secrets.probe_keychain)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.local_only)
@@ -155,6 +139,36 @@ class PreferencesDialog(QDialog):
         layout.addWidget(self.buttons)
         self.local_only.toggled.connect(self._on_local_only)
         self._on_local_only(settings.local_only)
+
+    def _keychain_found(self, name: str) -> None:
+        """Finish the keys part once the keychain was looked for; then read remote paths' keys."""
+        settings = self._main.settings
+        self.keychain = name
+        if name:
+            self.keys_note.setText(f"API keys are kept in your system keychain ({name}).")
+        else:
+            self.keys_note.setText(
+                "No system keychain is available, so Inkling cannot store API keys securely. "
+                "Keep them:"
+            )
+            for radio in (self.session_radio, self.file_radio):
+                self._storage_group.addButton(radio)
+                self._keys_layout.addWidget(radio)
+            stored = secrets.effective_storage(settings)
+            (self.file_radio if stored == secrets.FILE else self.session_radio).setChecked(True)
+        for role, section in self.sections.items():
+            # Only a remote path's key is read: a local setup never asks the keychain. A
+            # keychain may block (locked, a prompt): it is read in the background.
+            if getattr(settings, role).kind != "remote":
+                continue
+            if secrets.key_known_without_keychain(settings, role):
+                section.set_initial_key(secrets.get_api_key(settings, role) or "")
+                continue
+            section.begin_key_read()
+            job = next(_jobs)
+            self._key_reads[job] = role
+            run_task(self._relay, job, lambda r=role: secrets.get_api_key(settings, r))
+        self._update_ok()
 
     @property
     def ok_button(self):
@@ -175,6 +189,8 @@ class PreferencesDialog(QDialog):
             for role, label in ROLES
             if role in self.sections and self.sections[role].problem()
         ]
+        if getattr(self, "keychain", "") is None:
+            problems.append("Looking for a system keychain…")
         self.problem_label.setText("\n".join(problems))
         self.problem_label.setVisible(bool(problems))
         self.ok_button.setEnabled(not problems)
@@ -217,6 +233,9 @@ class PreferencesDialog(QDialog):
 
     @Slot(int, object, object)
     def _on_task(self, job: int, result: object, error: object) -> None:
+        if job == self._probe_job:
+            self._keychain_found(result if isinstance(result, str) else "")
+            return
         if job in self._key_reads:
             self.sections[self._key_reads.pop(job)].set_initial_key(result or "")
             return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import traceback
 from pathlib import Path
 
@@ -40,9 +41,16 @@ def _tasks_drained():
     assert wait_for_tasks(30_000)
 
 
+def open_dialog(qtbot, window) -> PreferencesDialog:
+    """A Preferences dialog once it has looked for the keychain (in the background)."""
+    dlg = PreferencesDialog(window)
+    qtbot.waitUntil(lambda: dlg.keychain is not None, timeout=10_000)
+    return dlg
+
+
 @pytest.fixture
 def dialog(qtbot, window):
-    dlg = PreferencesDialog(window)
+    dlg = open_dialog(qtbot, window)
     dlg.show()
     qtbot.waitExposed(dlg)
     yield dlg
@@ -133,7 +141,7 @@ def test_round_trip_through_the_widgets(qtbot, window, dialog) -> None:
     assert secrets.get_api_key(saved, "rewrite") == "sk-round-trip"
     assert oct(settings_path().stat().st_mode & 0o777) == "0o600"
     # Opened again, the dialog shows what was saved.
-    again = PreferencesDialog(window)
+    again = open_dialog(qtbot, window)
     assert again.sections["rewrite"].api_key() == "sk-round-trip"
     assert again.sections["inline"].choice() == saved.inline
     assert again.file_radio.isChecked()
@@ -143,7 +151,7 @@ def test_round_trip_through_the_widgets(qtbot, window, dialog) -> None:
 def test_keys_go_to_the_keychain_in_the_background(qtbot, window) -> None:
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
-    dialog = PreferencesDialog(window)
+    dialog = open_dialog(qtbot, window)
     dialog.show()
     assert "system keychain" in dialog.keys_note.text()
     url = "http://localhost:8080/v1"
@@ -157,7 +165,7 @@ def test_keys_go_to_the_keychain_in_the_background(qtbot, window) -> None:
     assert load_settings().api_key_storage == ""
     forget_keys_in_memory()  # as after a restart: the key must come from the keychain
     reads = backend.reads
-    again = PreferencesDialog(window)
+    again = open_dialog(qtbot, window)
     assert not again.ok_button.isEnabled()  # until the key has been read
     qtbot.waitUntil(lambda: again.sections["rewrite"].api_key() == "sk-in-keychain")
     assert backend.reads == reads + 1 and again.ok_button.isEnabled()
@@ -174,7 +182,7 @@ def test_plain_http_to_a_far_host_warns(qtbot, dialog) -> None:
 def test_live_switch_to_a_gguf_file_keeps_typing(qtbot, window) -> None:
     start_models(qtbot, window)
     gguf = smollm2_gguf()
-    dialog = PreferencesDialog(window)
+    dialog = open_dialog(qtbot, window)
     dialog.show()
     choose_gguf(qtbot, dialog, "inline", gguf)
     info = dialog.sections["inline"].gguf_info.text()
@@ -201,7 +209,7 @@ def test_bad_gguf_is_rejected_and_the_old_model_keeps_serving(qtbot, window, tmp
     truncated = tmp_path / "truncated.gguf"
     with smollm2_gguf().open("rb") as source:
         truncated.write_bytes(source.read(5_000_000))
-    dialog = PreferencesDialog(window)
+    dialog = open_dialog(qtbot, window)
     dialog.show()
     choose_gguf(qtbot, dialog, "inline", truncated)
     assert "truncated" in dialog.sections["inline"].gguf_info.text()
@@ -228,7 +236,7 @@ def test_bad_gguf_is_rejected_and_the_old_model_keeps_serving(qtbot, window, tmp
 
 
 def test_remote_happy_path_through_the_dialog(qtbot, window, llama_server: LlamaServer) -> None:
-    dialog = PreferencesDialog(window)
+    dialog = open_dialog(qtbot, window)
     dialog.show()
     section = choose_remote(qtbot, dialog, "rewrite", llama_server.base_url, "", "")
     click(qtbot, section.fetch_button)
@@ -253,7 +261,7 @@ def test_canary_key_never_leaks(
     qtbot, window, caplog, refused_url: str, fault_server: FaultServer
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    dialog = PreferencesDialog(window)
+    dialog = open_dialog(qtbot, window)
     dialog.show()
     section = choose_remote(qtbot, dialog, "rewrite", refused_url, "fake-model", CANARY)
     errors: list[BaseException] = []
@@ -287,3 +295,29 @@ def test_canary_key_never_leaks(
     assert len(caplog.records) > 0 and len(errors) == 2  # the two Fetch models failures
     leaks = [text for text in texts if CANARY in text or CANARY[3:] in text]
     assert leaks == []
+
+
+def test_the_first_keychain_probe_is_never_on_the_gui_thread(qtbot, window, monkeypatch) -> None:
+    # The first keyring.get_keyring() can be a D-Bus round trip (or an unlock prompt).
+    import keyring
+    from keyring.backends import fail
+
+    release = threading.Event()
+    on_gui: list[bool] = []
+
+    def slow_probe():  # like keyring's: the first call is slow, later ones are cached
+        if not on_gui:
+            on_gui.append(threading.current_thread() is threading.main_thread())
+            if not on_gui[0]:
+                release.wait(10)
+        return fail.Keyring()
+
+    monkeypatch.setattr(secrets, "_probed", False)
+    monkeypatch.setattr(keyring, "get_keyring", slow_probe)
+    dlg = PreferencesDialog(window)  # returns while the probe still runs
+    assert dlg.keychain is None and not dlg.ok_button.isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: dlg.keychain is not None, timeout=10_000)
+    assert on_gui == [False]
+    assert dlg.ok_button.isEnabled(), dlg.problem_label.text()
+    dlg.close()
