@@ -53,6 +53,14 @@ def _check_gguf_file(path: str):
     return info
 
 
+def _connection():
+    """`models.remote.connection`, imported on the worker that uses it: openai and httpx take
+    a noticeable time to import, which must not freeze the dialog on the first click."""
+    from models.remote import connection
+
+    return connection
+
+
 def _fail_text(error: BaseException | None, secret: str) -> str:
     """An error as one line, with the key masked even if some layer let it through."""
     text = str(error) or type(error).__name__
@@ -330,19 +338,15 @@ class ModelSection(QWidget):
         """Fill the model names from the server's `GET /v1/models` (in the background)."""
         if self._local_only:
             return
-        from models.remote.connection import list_models
-
         url, key = self.url_edit.text().strip(), self.api_key()
         self.test_result.setText("Asking the server for its models…")
-        self._start("models", lambda: list_models(url, key or None), url)
+        self._start("models", lambda: _connection().list_models(url, key or None), url)
 
     @Slot()
     def test_connection(self) -> None:
         """Ask the server for one token (in the background) and show the time or the error."""
         if self._local_only:
             return
-        from models.remote.connection import test_connection
-
         url, key = self.url_edit.text().strip(), self.api_key()
         model = self.model_combo.currentText().strip()
         if not model:
@@ -350,7 +354,7 @@ class ModelSection(QWidget):
             return
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
-        self._start("test", lambda: test_connection(url, model, key or None), url)
+        self._start("test", lambda: _connection().test_connection(url, model, key or None), url)
 
     def _start(self, what: str, fn, context: str) -> None:
         job = next(_jobs)

@@ -321,3 +321,27 @@ def test_the_first_keychain_probe_is_never_on_the_gui_thread(qtbot, window, monk
     assert on_gui == [False]
     assert dlg.ok_button.isEnabled(), dlg.problem_label.text()
     dlg.close()
+
+
+def test_fetch_and_test_import_the_remote_client_off_the_gui_thread(qtbot, dialog) -> None:
+    # openai + httpx take a noticeable time to import: never on a click's GUI thread.
+    import importlib.abc
+    import sys
+
+    seen: list[bool] = []
+
+    class Watch(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "models.remote.connection":
+                seen.append(threading.current_thread() is threading.main_thread())
+            return None
+
+    sys.modules.pop("models.remote.connection", None)
+    sys.meta_path.insert(0, Watch())
+    try:
+        section = choose_remote(qtbot, dialog, "rewrite", "http://127.0.0.1:9/v1", "m", "")
+        click(qtbot, section.fetch_button)
+        qtbot.waitUntil(lambda: not section.busy(), timeout=CHECK_MS)
+    finally:
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, Watch)]
+    assert seen == [False]
