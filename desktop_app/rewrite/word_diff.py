@@ -9,6 +9,7 @@ joining "equal" and "insert" gives the proposal.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from typing import Literal
 
@@ -24,6 +25,14 @@ _TOKEN = re.compile(r"\w+(?:['\u2019]\w+)*|\s+|[^\w\s]", re.UNICODE)
 def tokenize(text: str) -> list[str]:
     """Split `text` into word, punctuation and whitespace tokens that join back to `text`."""
     return _TOKEN.findall(text)
+
+
+def more_tokens_than(text: str, limit: int) -> bool:
+    """Whether `text` has more than `limit` tokens, reading no further than needed."""
+    if len(text) <= limit:  # every token is at least one character
+        return False
+    tokens = _TOKEN.finditer(text)
+    return next(itertools.islice(tokens, limit, None), None) is not None
 
 
 def _append(runs: list[tuple[Op, str]], op: Op, text: str) -> None:

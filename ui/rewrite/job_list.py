@@ -20,7 +20,7 @@ SNIPPET_CHARS = 30
 
 def snippet(text: str, limit: int = SNIPPET_CHARS) -> str:
     """The start of `text` on one line, shortened with an ellipsis."""
-    flat = " ".join(text.split())
+    flat = " ".join(text[: limit * 8].split())  # never the whole text on a row update
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 

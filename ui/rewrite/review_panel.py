@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.rewrite.actions import ApplyMode
-from desktop_app.rewrite.word_diff import DELETE, EQUAL, INSERT, diff_words, tokenize
+from desktop_app.rewrite.word_diff import DELETE, EQUAL, INSERT, diff_words, more_tokens_than
 
 # Word diffs of longer texts are left out: difflib's cost grows quadratically on the GUI thread.
 MAX_DIFF_TOKENS = 6000
@@ -183,7 +183,7 @@ class ReviewPanel(QWidget):
         if self.mode == ApplyMode.APPEND:
             self.original_view.setPlainText(original)
             self._render(self.proposal_view, [(INSERT, result)], show=INSERT)
-        elif len(tokenize(original)) + len(tokenize(result)) > MAX_DIFF_TOKENS:
+        elif more_tokens_than(original + result, MAX_DIFF_TOKENS):  # before any tokenizing
             self.original_view.setPlainText(original)
             self.proposal_view.setPlainText(result)
         else:

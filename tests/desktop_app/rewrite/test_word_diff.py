@@ -49,3 +49,13 @@ def test_identical_texts_are_one_equal_run():
 def test_a_space_between_two_changes_joins_them():
     runs = diff_words("the quick brown fox", "the slow red fox")
     assert runs == [(EQUAL, "the "), (DELETE, "quick brown"), (INSERT, "slow red"), (EQUAL, " fox")]
+
+
+def test_more_tokens_than_stops_reading_at_the_limit():
+    from desktop_app.rewrite.word_diff import more_tokens_than, tokenize
+
+    text = "one two, three. " * 50
+    count = len(tokenize(text))
+    assert more_tokens_than(text, count - 1)
+    assert not more_tokens_than(text, count)
+    assert not more_tokens_than("short", 10)
