@@ -10,6 +10,7 @@ from desktop_app.inline.engine import WINDOW_MAX_CHARS, SuggestionContext, Sugge
 from ui.editor import Editor
 from ui.status_bar import EditorStatusBar
 
+LABEL_CHARS = 72  # the status field never grows the window
 _STATE_LABELS = {
     "loading": "Suggestions: loading model…",
     "idle": "Suggestions: idle",
@@ -80,8 +81,10 @@ class InlineController(QObject):
         """Show the engine's (or the model host's) state in the status bar."""
         if state == "shown":
             label = f"Suggestions: {message.lower()}"
-        elif state == "unavailable":
-            label = _STATE_LABELS[state]
+        elif state == "unavailable":  # the reason in the field itself, not only its tooltip
+            label = f"{_STATE_LABELS[state]}: {message}" if message else _STATE_LABELS[state]
+            if len(label) > LABEL_CHARS:  # the whole reason stays in the tooltip
+                label = label[: LABEL_CHARS - 1].rstrip() + "…"
         else:
             label = _STATE_LABELS.get(state, f"Suggestions: {state}")
         self.status.set_suggestion_state(label, message)

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 # within one token, and the prefix cache makes each call ~20-30 ms), while any debounce adds
 # straight to the writer's wait (40 ms made p50 61 ms against 27 ms at 0).
 DEBOUNCE_MS = 0
+BACKOFF_FIRST_S = 1.0  # after a failed request, wait this long before the next one
+BACKOFF_MAX_S = 30.0  # doubling up to this
 # Joint probability of the tokens up to the first one of the next word. Chosen with
 # `inkling bench gate --chars 5000` on stretches the typing benchmark does not type (Pride and
 # Prejudice from offset 300000, the GFDL-1.3 text) as the threshold with the widest margin over
@@ -117,6 +119,11 @@ class SuggestionEngine(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_pause)
         self._relay = GuiRelay(self)  # worker thread -> GUI thread: (job, finished, error)
+        # A failing model (a remote server that is down) is not asked again at every word:
+        # the wait doubles from BACKOFF_FIRST_S up to BACKOFF_MAX_S, and resets on success.
+        self._backoff_s = 0.0
+        self._retry_at = 0.0
+        self._failure = ""
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self._thread = threading.Thread(target=self._work, name="inline-suggestions", daemon=True)
         self._thread.start()
@@ -240,6 +247,12 @@ class SuggestionEngine(QObject):
             return
         if self._model_provider() is None:
             return
+        left = self._retry_at - time.monotonic()
+        if left > 0:
+            self.state_changed.emit(
+                "unavailable", f"{self._failure} (trying again in {left:.0f} s)"
+            )
+            return
         self._start(context, prompt, prefetch=False)
 
     def _offer(
@@ -308,8 +321,14 @@ class SuggestionEngine(QObject):
             self._active = None
         if isinstance(error, ModelError):
             if not job.cancel.is_set():
-                self.state_changed.emit("unavailable", str(error))
+                self._backoff_s = min(BACKOFF_MAX_S, max(BACKOFF_FIRST_S, 2 * self._backoff_s))
+                self._retry_at = time.monotonic() + self._backoff_s
+                self._failure = str(error)
+                wait = f"trying again in {self._backoff_s:.0f} s"
+                self.state_changed.emit("unavailable", f"{self._failure} ({wait})")
             return
+        if finished and not job.cancel.is_set():
+            self._backoff_s = self._retry_at = 0.0  # the model answers again
         pieces = list(job.pieces)
         if finished and not job.cancel.is_set():
             self._remember(job.prompt.prompt, pieces)

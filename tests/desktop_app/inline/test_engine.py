@@ -227,3 +227,36 @@ def test_typing_through_a_word_boundary_checks_the_rest_again(qtbot, make_engine
     engine.note_typed_through(2, "mat and", " ")
     qtbot.waitUntil(lambda: "" in changes, timeout=5000)
     assert engine._current is None
+
+
+class FailingModel(ScriptedModel):
+    """A model behind a server that is down: every request fails at once."""
+
+    def stream(self, request):
+        from models.base import ModelUnavailable
+
+        self.requests.append(request)
+        raise ModelUnavailable("Cannot reach 127.0.0.1:9 (connection refused).")
+
+
+def test_a_failing_model_is_not_asked_again_at_every_word(qtbot, make_engine):
+    model = FailingModel([])
+    doc = Doc("The cat sat on the")
+    engine = make_engine(model, doc)
+    states = []
+    engine.state_changed.connect(lambda state, message: states.append((state, message)))
+    engine.note_edit(1)
+    qtbot.waitUntil(lambda: "unavailable" in [s for s, _ in states], timeout=5000)
+    assert len(model.requests) == 1
+    assert "trying again in 1 s" in states[-1][1] and "connection refused" in states[-1][1]
+    for revision in range(2, 12):  # the writer keeps typing within the second
+        doc.text += " x"
+        doc.revision = revision
+        engine.note_edit(revision)
+        qtbot.waitUntil(lambda r=revision: engine.idle(), timeout=5000)
+    assert len(model.requests) == 1  # no new request for every word
+    assert "trying again in" in states[-1][1]
+    engine._retry_at = 0.0  # the wait is over (the clock is not the point of this test)
+    engine.note_edit(12)
+    qtbot.waitUntil(lambda: len(model.requests) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: "trying again in 2 s" in states[-1][1], timeout=5000)  # doubled
