@@ -15,7 +15,7 @@ prompt, so one model call serves the whole word.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from models.base import GenerationRequest, Piece, Priority
@@ -153,33 +153,44 @@ def is_finished(text: str) -> bool:
 
 
 def evaluate(
-    request: InlinePrompt, pieces: Sequence[Piece], min_prob: float, final: bool = False
+    request: InlinePrompt,
+    pieces: Sequence[Piece],
+    min_prob: float,
+    final: bool = False,
+    unscored: Callable[[str], bool] | None = None,
 ) -> tuple[str, str]:
     """Judge the pieces generated so far: ("wait", ""), ("stop", ""), ("show", text) or
     ("done", text) — done meaning nothing more is needed.
 
     The joint probability of the tokens up to the first one of the next word must reach
     `min_prob` (the confidence gate, as in Smart Compose); the text is cut at a line break and
-    at the end of a clause or sentence. With `final`, the stream has ended.
+    at the end of a clause or sentence. With `final`, the stream has ended. A model that gives
+    no probabilities at all (some servers) cannot pass the gate: its suggestion is shown only if
+    `unscored(text so far)` vouches for it (the document agrees), else nothing is shown.
     """
     generated = ""
     joint = 1.0
     gated = False
+    scored = False
     for piece in pieces:
         generated += piece.text
         if piece.prob is not None:
             joint *= piece.prob
+            scored = True
         rest = remainder(request, generated)
         if rest is None:
             return "stop", ""
         if not gated and reaches_next_word(request, rest):
             if joint < min_prob:
                 return "stop", ""
+            if not scored and not (unscored is not None and unscored(rest)):
+                return "stop", ""  # no probability and no other evidence: stay quiet
             gated = True
     rest = remainder(request, generated) or ""
     line_end = "\n" in rest
     text = cut_at_clause(rest.split("\n", 1)[0])
-    if not gated and not (final and text.strip() and joint >= min_prob):
+    vouched = scored or (unscored is not None and unscored(text))
+    if not gated and not (final and text.strip() and joint >= min_prob and vouched):
         return ("stop", "") if final or line_end else ("wait", "")
     if not text.strip():
         return ("stop", "") if final or line_end or rest.strip() else ("wait", "")

@@ -46,31 +46,55 @@ def list_models(base_url: str, api_key: str | None = None, timeout: float = 10.0
     raise error
 
 
+NO_PROBS_NOTE = (
+    "It gives no token probabilities, so Inkling's confidence gate cannot judge its "
+    "suggestions: they are shown only where your document agrees with them."
+)
+
+
 def test_connection(
-    base_url: str, model: str, api_key: str | None = None, timeout: float = 10.0
+    base_url: str,
+    model: str,
+    api_key: str | None = None,
+    timeout: float = 10.0,
+    *,
+    inline: bool = False,
 ) -> tuple[bool, float, str]:
-    """Ask `model` for one token; return (ok, round-trip ms, one-line message). Blocking."""
+    """Ask `model` for one token; return (ok, round-trip ms, one-line message). Blocking.
+
+    With `inline`, it is asked as the inline path asks (a completion with probabilities), and
+    the message says whether the server gives the probabilities the confidence gate needs.
+    """
     try:
         remote = RemoteModel(
             base_url,
             model,
             api_key,
-            role="rewrite",
+            role="inline" if inline else "rewrite",
             timeout=replace(Deadlines(), connect=min(timeout, 5.0), read=timeout, retries=0),
         )
     except ModelUnavailable as exc:
         return False, 0.0, str(exc)
     started = time.perf_counter()
+    probs: list[float | None] = []
     try:
-        request = GenerationRequest(messages=[{"role": "user", "content": "Hi"}], max_tokens=1)
-        for _piece in remote.stream(request):
-            pass
+        if inline:
+            request = GenerationRequest(
+                prompt="The cat sat on the", max_tokens=2, want_probs=True, stop=("\n",)
+            )
+        else:
+            request = GenerationRequest(messages=[{"role": "user", "content": "Hi"}], max_tokens=1)
+        for piece in remote.stream(request):
+            probs.append(piece.prob)
     except Exception as exc:
         return False, (time.perf_counter() - started) * 1000.0, str(exc)
     finally:
         remote.close()
     elapsed = (time.perf_counter() - started) * 1000.0
-    return True, elapsed, f"Connected to {remote.host}: '{model}' answered in {elapsed:.0f} ms."
+    message = f"Connected to {remote.host}: '{model}' answered in {elapsed:.0f} ms."
+    if inline and not any(p is not None for p in probs):
+        message += " ⚠ " + NO_PROBS_NOTE
+    return True, elapsed, message
 
 
 test_connection.__test__ = False  # type: ignore[attr-defined]  # not a pytest test

@@ -196,4 +196,4 @@ def test_gui_thread_keeps_ticking_during_a_first_start(qtbot, tmp_path: Path) ->
         host.shutdown()
     assert len(lateness) > 20
     # A blocked GUI thread would show one gap as long as the assembly or a load (0.5-2 s).
-    assert max(lateness) < 250
+    assert max(lateness) < 450  # wide for a busy machine; the assembly alone is over 1 s

@@ -354,7 +354,12 @@ class ModelSection(QWidget):
             return
         self.test_button.setEnabled(False)
         self.test_result.setText("Testing…")
-        self._start("test", lambda: _connection().test_connection(url, model, key or None), url)
+        inline = self.role == "inline"
+        self._start(
+            "test",
+            lambda: _connection().test_connection(url, model, key or None, inline=inline),
+            url,
+        )
 
     def _start(self, what: str, fn, context: str) -> None:
         job = next(_jobs)

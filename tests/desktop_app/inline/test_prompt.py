@@ -110,3 +110,18 @@ def test_reaches_next_word():
     assert reaches_next_word(mid, "l you")
     after_space = build_prompt(0, 0, "so much to tell ")
     assert reaches_next_word(after_space, "you")
+
+
+def test_pieces_without_probabilities_are_not_shown_unless_vouched_for():
+    # Some servers give no probabilities: a missing one used to count as 1.0, so the gate
+    # showed every guess. Now nothing is shown unless other evidence vouches for it.
+    from desktop_app.inline.prompt import build_prompt, evaluate
+    from models.base import Piece
+
+    request = build_prompt(0, 0, "She walked to the ")
+    pieces = [Piece(" river", None), Piece(" and", None), Piece(" back", None)]
+    assert evaluate(request, pieces, 0.33, final=True)[0] == "stop"
+    shown = evaluate(request, pieces, 0.33, final=True, unscored=lambda text: True)
+    assert shown[0] in ("show", "done") and shown[1].startswith("river")
+    scored = [Piece(" river", 0.9), Piece(" and", 0.8), Piece(" back", 0.9)]
+    assert evaluate(request, scored, 0.33, final=True)[0] in ("show", "done")

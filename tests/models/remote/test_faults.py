@@ -100,7 +100,7 @@ def test_server_faults_give_a_clear_message_within_the_deadline(
     assert "\n" not in message and len(message) < 200
     # What had already arrived reached the caller before the failure: nothing is lost.
     assert pieces == streamed
-    assert elapsed < 0.5 + 1.0  # its deadline, plus slack for a loaded machine
+    assert elapsed < 0.5 + 5.0  # its deadline, with slack for a loaded machine (no hang)
     assert len(fault_server.seen) == 1  # retries are off here
 
 
@@ -115,26 +115,26 @@ def test_unreachable_host_times_out_on_connect(unreachable_url: str, make_model)
     started = time.perf_counter()
     with pytest.raises(ModelUnavailable, match=r"did not accept a connection within 0.5 s"):
         run(model, chat())
-    assert 0.4 < time.perf_counter() - started < 1.5
+    assert 0.4 < time.perf_counter() - started < 6.0  # the deadline fired, not the 30 s read
 
 
 def test_inline_misses_its_first_piece_deadline_quietly_and_is_never_retried(
     fault_server: FaultServer, make_model
 ) -> None:
     fault_server.mode = "hang"
-    inline = Deadlines(connect=0.3, read=5.0, first_piece=0.3, retries=0)
+    inline = Deadlines(connect=0.3, read=30.0, first_piece=0.3, retries=0)  # read: far off
     model = make_model(fault_server.base_url, role="inline", timeout=inline)
     started = time.perf_counter()
     with pytest.raises(ModelError, match=r"did not start answering within 0.3 s"):
         run(model, GenerationRequest(prompt="The cat"))
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # wide: a loaded machine is slow, not wrong
     assert len(fault_server.seen) == 1
     assert Deadlines.for_role("inline").retries == 0
 
 
 def test_inline_deadline_is_to_the_first_piece_only(fault_server: FaultServer, make_model) -> None:
     # A slow but steady stream is fine once it has started.
-    fault_server.mode, fault_server.drip_interval = "drip", 0.2
+    fault_server.mode, fault_server.drip_interval = "drip", 1.0
     inline = Deadlines(connect=0.3, read=1.0, first_piece=0.3, retries=0)
     model = make_model(fault_server.base_url, role="inline", timeout=inline)
     pieces, elapsed = run(model, GenerationRequest(prompt="The cat"))
@@ -161,7 +161,7 @@ def test_retry_after_is_capped(fault_server: FaultServer, make_model) -> None:
     deadlines = Deadlines(connect=0.5, read=0.5, retry_after_cap=0.2)
     model = make_model(fault_server.base_url, timeout=deadlines)
     pieces, elapsed = run(model, chat())
-    assert pieces and 0.2 <= elapsed < 1.5
+    assert pieces and 0.2 <= elapsed < 6.0
 
 
 def test_at_most_two_retries_then_the_reason(fault_server: FaultServer, make_model) -> None:
@@ -230,7 +230,7 @@ def test_cancel_closes_the_stream_promptly(fault_server: FaultServer, make_model
     started = time.perf_counter()
     with pytest.raises(Cancelled, match="cancelled"):
         next(stream)
-    assert time.perf_counter() - started < 0.5  # the reader polls every 20 ms
+    assert time.perf_counter() - started < 3.0  # the reader polls every 20 ms
     # The server notices the closed connection at its next write.
     assert fault_server.disconnected.wait(2.0)
 
@@ -250,27 +250,28 @@ def test_closing_the_model_under_a_reader_says_the_text_was_cut(
     fault_server: FaultServer, make_model
 ) -> None:
     fault_server.mode = "hang"
-    model = make_model(fault_server.base_url, timeout=Deadlines(connect=1, read=5))
+    model = make_model(fault_server.base_url, timeout=Deadlines(connect=1, read=30))
     stream = model.stream(chat())
     closer = threading.Timer(0.1, model.close)
     closer.start()
     started = time.perf_counter()
     with pytest.raises(Cancelled, match="closed"):
         next(stream)
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 5.0  # wide: a loaded machine is slow, not wrong
     closer.join()
 
 
 def test_streams_run_side_by_side(fault_server: FaultServer, make_model) -> None:
     # One loop thread per model, many streams per loop: none waits for another to finish.
-    fault_server.mode, fault_server.drip_interval = "drip", 0.2
+    fault_server.mode, fault_server.drip_interval = "drip", 1.0
     one = make_model(fault_server.base_url, timeout=Deadlines(connect=1, read=5))
     two = make_model(fault_server.base_url, role="inline", timeout=Deadlines(1, 5, 5, 0))
     started = time.perf_counter()
     streams = [one.stream(chat()), one.stream(chat()), two.stream(GenerationRequest(prompt="x"))]
     texts = ["".join(piece.text for piece in stream) for stream in streams]
     assert texts == ["Hello there slowly!"] * 3
-    assert time.perf_counter() - started < 1.5  # about one drip (0.6 s), not three (1.8 s)
+    # About one stream's time (3 drips, 3 s), not three streams' (9 s): wide for a busy machine.
+    assert time.perf_counter() - started < 6.5
 
 
 def test_list_models_and_its_faults(fault_server: FaultServer) -> None:
@@ -355,7 +356,7 @@ def test_cancel_from_another_thread_while_the_reader_waits(
 ) -> None:
     """The reader is blocked between two chunks (the server drips one every 2 s) when another
     thread cancels: it must come back at once with Cancelled, not at the next chunk."""
-    fault_server.mode, fault_server.drip_interval = "drip", 2.0
+    fault_server.mode, fault_server.drip_interval = "drip", 4.0
     model = make_model(fault_server.base_url, role="rewrite", timeout=Deadlines())
     request = chat()
     stream = model.stream(request)
@@ -365,6 +366,6 @@ def test_cancel_from_another_thread_while_the_reader_waits(
     with pytest.raises(Cancelled):
         for _piece in stream:
             pass
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 3.0  # before the next chunk (4 s), wide for load
     # The server notices the closed stream at its next write (one drip later).
-    assert fault_server.disconnected.wait(5.0)
+    assert fault_server.disconnected.wait(12.0)
