@@ -43,7 +43,7 @@ format: $(VENV)/.installed-test
 # macOS builds are made on those systems with the same spec.
 package: $(VENV)/.installed-package
 	$(VENV)/bin/pyinstaller --noconfirm --clean pyinstaller.spec
-	@if [ "$$(uname -s)" = Linux ]; then packaging/make_tarball.sh; fi
+	@if [ "$$(uname -s)" = Linux ]; then packaging/strip_python.sh && packaging/make_tarball.sh; fi
 
 clean:
 	rm -rf build dist .pytest_cache

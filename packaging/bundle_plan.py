@@ -186,3 +186,8 @@ def model_datas(build_dir: Path) -> list[tuple[str, str]]:
     """PyInstaller `datas` entries: both GGUF models and their licence texts, under `models/`."""
     sources = [assemble_gemma(build_dir), smollm2_gguf(), *licence_files(build_dir)]
     return [(str(path), BUNDLE_MODELS_DIR) for path in sources]
+
+
+def unused_data(dest: str) -> bool:
+    """Whether a data file PyInstaller's hooks collected is one the app never uses."""
+    return "/Qt/translations/" in "/" + dest.replace("\\", "/")

@@ -152,3 +152,9 @@ def test_entry_script_runs_the_command_line() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "usage: inkling check" in result.stdout
+
+
+def test_qt_translations_are_left_out_but_nothing_else_is() -> None:
+    assert plan.unused_data("PySide6/Qt/translations/qtbase_de.qm")
+    assert not plan.unused_data("PySide6/Qt/plugins/platforms/libqxcb.so")
+    assert not plan.unused_data("resources/prompts/concise.txt")
