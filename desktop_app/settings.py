@@ -45,8 +45,9 @@ def _inline_default() -> ModelChoice:
 
 
 def _rewrite_default() -> ModelChoice:
+    # Creativity off: a small model rewrites most faithfully when it is greedy.
     return ModelChoice(
-        kind="bundled", bundled_id="smollm2-135m-instruct", max_tokens=512, temperature=0.2
+        kind="bundled", bundled_id="smollm2-135m-instruct", max_tokens=512, temperature=0.0
     )
 
 
@@ -59,6 +60,15 @@ class Appearance:
     line_spacing: float = 1.0  # multiple of the font's line height
     theme: str = "system"  # "system" | "light" | "dark"
     column_chars: int = 80  # widest text column, in average characters
+
+
+@dataclass
+class Proofreading:
+    """Spelling and grammar as you type (Harper): on or off, the dialect, style advice."""
+
+    enabled: bool = True  # View → Check Spelling and Grammar
+    dialect: str = ""  # "" guesses from the document; else one of proofreading.dialect_names()
+    style: bool = False  # also flag style advice (long sentences, dashes…)
 
 
 @dataclass
@@ -82,8 +92,9 @@ class Settings:
     appearance: Appearance = field(default_factory=Appearance)
     # Command id -> key the writer chose ("" for none); see desktop_app.shortcuts.
     shortcuts: dict[str, str] = field(default_factory=dict)
-    # Cursor, scroll and zoom per file, most recent first (desktop_app.documents.view_memory).
+    # Cursor, scroll and zoom per file, most recent first (desktop_app.view_memory).
     file_views: list[dict] = field(default_factory=list)
+    proofreading: Proofreading = field(default_factory=Proofreading)
 
     def add_recent_file(self, path: str | os.PathLike[str]) -> None:
         """Put `path` first in the recent files, without duplicates."""

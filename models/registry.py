@@ -74,11 +74,19 @@ def _frozen_path(file_name: str) -> Path | None:
     return None
 
 
+def _read(file) -> str:
+    """A licence or notice file's text: bad bytes shown as �, a missing file as "" (never raises)."""
+    try:
+        return file.read_bytes().decode("utf-8", errors="replace")
+    except (OSError, ValueError):
+        return ""
+
+
 def _frozen_text(file_name: str) -> str | None:
     if getattr(sys, "frozen", False) and hasattr(sys, "_MEIPASS"):
         candidate = Path(sys._MEIPASS) / "models" / file_name
         if candidate.is_file():
-            return candidate.read_text(encoding="utf-8", errors="replace")
+            return _read(candidate)
     return None
 
 
@@ -105,8 +113,8 @@ def _gemma_notice() -> str:
     parts = [_GEMMA_NOTICE]
     try:
         data = resources.files(_GEMMA_PACKAGE).joinpath("data")
-        notice = data.joinpath("NOTICE.md").read_text(encoding="utf-8")
-        terms = _html_to_text(data.joinpath("GEMMA_TERMS.html").read_text(encoding="utf-8"))
+        notice = _read(data.joinpath("NOTICE.md"))
+        terms = _html_to_text(_read(data.joinpath("GEMMA_TERMS.html")))
     except (ModuleNotFoundError, OSError):
         notice = _frozen_text("NOTICE.md") or ""
         terms = _html_to_text(_frozen_text("GEMMA_TERMS.html") or "")
@@ -119,7 +127,7 @@ def _smollm2_notice() -> str:
     try:
         for file in importlib.metadata.files(_SMOLLM2_DIST) or []:
             if file.name in ("LICENSE", "LICENSE.txt") and ".dist-info" in str(file):
-                licence = file.read_text(encoding="utf-8")
+                licence = _read(file.locate())
                 break
     except importlib.metadata.PackageNotFoundError:
         pass

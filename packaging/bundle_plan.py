@@ -41,7 +41,8 @@ HIDDEN_IMPORTS = (
     "PySide6.QtTest",  # the benchmarks drive the window with it
 )
 # Parts of PySide6 the app imports; everything else Qt offers is left out.
-QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtTest")
+# QtPrintSupport: File → Print (QPrinter, QPrintDialog).
+QT_MODULES_USED = ("QtCore", "QtGui", "QtWidgets", "QtTest", "QtPrintSupport")
 _QT_UNUSED = (
     "Qt3DAnimation",
     "Qt3DCore",
@@ -69,7 +70,6 @@ _QT_UNUSED = (
     "QtPdf",
     "QtPdfWidgets",
     "QtPositioning",
-    "QtPrintSupport",
     "QtQml",
     "QtQuick",
     "QtQuick3D",

@@ -1,17 +1,53 @@
-"""Help → About: what Inkling is, and each bundled model's name, licence and notice."""
+"""Help → About: what Inkling is, its version, and each bundled model's name, licence and notice.
+
+The notices are Markdown (and plain licence texts, which read as Markdown paragraphs): they are
+rendered by `QTextBrowser.setMarkdown`, not shown as raw markup. A notice that cannot be read
+leaves a sentence saying so, never an error.
+"""
 
 from __future__ import annotations
+
+import importlib.metadata
+import logging
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QPlainTextEdit,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from models import registry
+
+log = logging.getLogger(__name__)
+
+
+def app_version() -> str:
+    """Inkling's version as installed ("development version" when run from a bare checkout)."""
+    try:
+        return importlib.metadata.version("inkling")
+    except importlib.metadata.PackageNotFoundError:
+        return "development version"
+
+
+def notices_markdown() -> str:
+    """Every bundled model's licence and notice as one Markdown text."""
+    try:
+        entries = registry.about_entries()
+    except Exception:  # a broken package must not keep About from opening
+        log.exception("reading the bundled models' notices failed")
+        return "The bundled models' notices could not be read; see the log file."
+    parts = []
+    for entry in entries:
+        notice = entry["notice"].strip() or "_The notice file is missing from this installation._"
+        parts.append(
+            f"## {entry['name']}\n\n{entry['licence']} — [{entry['licence_url']}]"
+            f"({entry['licence_url']})\n\n{notice}"
+        )
+    return "\n\n---\n\n".join(parts)
+
 
 ABOUT = (
     "<h2>Inkling</h2><p>A writing assistant that suggests the next few words as you type and "
@@ -26,19 +62,15 @@ class AboutDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("About Inkling")
         self.resize(640, 520)
-        intro = QLabel(ABOUT)
+        self.version = app_version()
+        intro = QLabel(ABOUT.replace("</h2>", f" <small>{self.version}</small></h2>", 1))
+        intro.setObjectName("aboutIntro")
         intro.setWordWrap(True)
-        models = QLabel(
-            "<p><b>Bundled models</b></p><ul>"
-            + "".join(
-                f"<li>{e['name']} — {e['licence']} (<a href='{e['licence_url']}'>terms</a>)</li>"
-                for e in registry.about_entries()
-            )
-            + "</ul>"
-        )
-        models.setOpenExternalLinks(True)
-        self.notices = QPlainTextEdit(registry.about_text())
-        self.notices.setReadOnly(True)
+        models = QLabel("<p><b>Bundled models</b> and their licences:</p>")
+        self.notices = QTextBrowser()
+        self.notices.setObjectName("aboutNotices")
+        self.notices.setOpenExternalLinks(True)
+        self.notices.setMarkdown(notices_markdown())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

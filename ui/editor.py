@@ -25,6 +25,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
+from ui.page import spaced_document
+
 BASE_POINT_SIZE = 12
 MIN_ZOOM, MAX_ZOOM = -6, 16
 MAX_LINE_CHARS = 80  # the text column never grows wider than this many average characters
@@ -44,6 +46,20 @@ def next_word(text: str) -> str:
     """The leading whitespace and first word of `text` (what Ctrl+Right accepts)."""
     match = _FIRST_WORD.match(text)
     return match.group(0) if match else text
+
+
+def _shifted(ranges, at: int, by: int) -> list:
+    """Format ranges with `by` characters made (or, negative, taken) at position `at`."""
+    out = []
+    for r in ranges:
+        moved = QTextLayout.FormatRange()
+        moved.format, moved.start, moved.length = r.format, r.start, r.length
+        if r.start >= at:
+            moved.start = max(at, r.start + by)
+        elif r.start + r.length > at:
+            moved.length = max(0, r.length + by)  # spans the ghost: it covers it too
+        out.append(moved)
+    return out
 
 
 class Editor(QPlainTextEdit):
@@ -68,6 +84,11 @@ class Editor(QPlainTextEdit):
         self._typing = False
         self.ghost_edit = False  # True while the editor itself inserts (part of) a suggestion
         self._zoom = 0
+        self.base_point_size = BASE_POINT_SIZE  # the page's size before zoom (Preferences)
+        self.column_chars = MAX_LINE_CHARS
+        self.line_spacing = 1.0  # read by ui.page.SpacedLayout
+        self.setDocument(spaced_document(self))
+        self._ghost_offset = 0
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setTabChangesFocus(False)
@@ -76,6 +97,10 @@ class Editor(QPlainTextEdit):
         font.setPointSize(BASE_POINT_SIZE)
         font.setStyleHint(QFont.StyleHint.SansSerif)
         self.setFont(font)
+        # The font the margins are measured with: set before `setFont`, whose relayout resizes
+        # the viewport and comes back to `_update_margins` while `font()` is still the old one.
+        self._column_font = QFont(font)
+        self.page_font = QFont(font)  # the page's family (Preferences); its size is zoomed
         # The margins around the text column are part of the page, not window chrome.
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.setAutoFillBackground(True)
@@ -110,8 +135,8 @@ class Editor(QPlainTextEdit):
         super().resizeEvent(event)
 
     def _update_margins(self, width: int | None = None, font: QFont | None = None) -> None:
-        metrics = QFontMetrics(font or self.font())
-        column = metrics.averageCharWidth() * MAX_LINE_CHARS
+        metrics = QFontMetrics(font or self._column_font)
+        column = metrics.averageCharWidth() * self.column_chars
         width = self.width() if width is None else width
         spare = width - column - self.verticalScrollBar().sizeHint().width()
         side = max(SIDE_MARGIN, spare // 2)
@@ -125,8 +150,9 @@ class Editor(QPlainTextEdit):
     def set_zoom(self, steps: int) -> None:
         """Set the zoom in steps from the default font size."""
         steps = max(MIN_ZOOM, min(MAX_ZOOM, steps))
-        font = self.font()
-        font.setPointSize(BASE_POINT_SIZE + steps)
+        font = QFont(self.page_font)
+        font.setPointSize(max(1, self.base_point_size + steps))
+        self._column_font = QFont(font)
         self._update_margins(font=font)
         self.setFont(font)
         self._zoom = steps
@@ -169,8 +195,10 @@ class Editor(QPlainTextEdit):
         fmt.start = offset
         fmt.length = len(self._ghost)
         fmt.format = self._ghost_format
-        layout.setFormats([fmt])
-        self._ghost_block = block
+        # The highlighter's formats stay (moved past the ghost, as Qt's own highlighter does
+        # for a preedit); the ghost's colour goes over them.
+        layout.setFormats([*_shifted(layout.formats(), offset, len(self._ghost)), fmt])
+        self._ghost_block, self._ghost_offset = block, offset
         self.document().markContentsDirty(block.position(), block.length())
         self.viewport().update()
 
@@ -180,8 +208,14 @@ class Editor(QPlainTextEdit):
         if block is None or not block.isValid():
             return
         layout = block.layout()
+        length = len(layout.preeditAreaText())
         layout.setPreeditArea(-1, "")
-        layout.clearFormats()
+        kept = [
+            r
+            for r in layout.formats()
+            if not (r.start == self._ghost_offset and r.format == self._ghost_format)
+        ]
+        layout.setFormats(_shifted(kept, self._ghost_offset, -length))
         self.document().markContentsDirty(block.position(), block.length())
         self.viewport().update()
 
@@ -291,6 +325,7 @@ class Editor(QPlainTextEdit):
         old.contentsChange.disconnect(self._on_contents_change)
         document.setDocumentMargin(old.documentMargin())
         document.setDefaultFont(self.font())
+        spaced_document(self, document)
         self.setDocument(document)
         document.setModified(False)
         document.contentsChange.connect(self._on_contents_change)

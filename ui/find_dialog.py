@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -103,6 +103,7 @@ class FindReplaceDialog(QDialog):
             return False
         if self.editor.find(needle, self._flags()):
             self.status.clear()
+            self.keep_clear_of_match()
             return True
         start = QTextCursor(self.editor.document())
         found = self.editor.document().find(needle, start, self._flags())
@@ -111,7 +112,35 @@ class FindReplaceDialog(QDialog):
             return False
         self.editor.setTextCursor(found)
         self._say("Search wrapped to the start")
+        self.keep_clear_of_match()
         return True
+
+    def match_rect(self) -> QRect:
+        """Where the selected match is on screen (global coordinates)."""
+        editor, cursor = self.editor, self.editor.textCursor()
+        start = QTextCursor(cursor)
+        start.setPosition(cursor.selectionStart())
+        end = QTextCursor(cursor)
+        end.setPosition(cursor.selectionEnd())
+        rect = editor.cursorRect(start).united(editor.cursorRect(end))
+        return QRect(editor.viewport().mapToGlobal(rect.topLeft()), rect.size())
+
+    def keep_clear_of_match(self) -> None:
+        """Move the dialog off the match it found: below it if there is room, else above."""
+        if not self.isVisible():
+            return
+        self.editor.ensureCursorVisible()
+        match = self.match_rect().adjusted(-8, -8, 8, 8)
+        frame = self.frameGeometry()
+        if not frame.intersects(match):
+            return
+        screen = (self.screen() or self.editor.screen()).availableGeometry()
+        below = match.bottom() + 1
+        if below + frame.height() <= screen.bottom():
+            top = below
+        else:
+            top = max(screen.top(), match.top() - frame.height())
+        self.move(frame.left(), top)
 
     def _selection_matches(self) -> bool:
         selected = self.editor.textCursor().selectedText()

@@ -13,7 +13,7 @@ from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from desktop_app.documents.document import AsyncSaver, DocumentFile
+from desktop_app.documents.document import AsyncSaver, DocumentFile, SaveJob
 from desktop_app.documents.file_loader import FileLoader
 from desktop_app.settings import Settings, SettingsWriter
 from ui.documents.document_guard import DocumentGuard
@@ -22,10 +22,15 @@ from ui.editor import Editor
 from ui.find_dialog import FindReplaceDialog
 from ui.icons import app_icon
 from ui.status_bar import EditorStatusBar
+from ui.surface import Surface
 
 log = logging.getLogger(__name__)
 
 COUNT_DELAY_MS = 300  # recount words after typing pauses this long
+
+
+def _import_proofreading() -> None:
+    import ui.proofreading.controller  # noqa: F401 - imported here, used on the GUI thread
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -52,8 +57,8 @@ class MainWindow(FileActions, QMainWindow):
         self.saver = AsyncSaver(self)
         self.saver.saved.connect(self._on_saved)
         self.saver.failed.connect(self._on_save_failed)
-        self._pending_save: tuple[int, int, Path] | None = None  # token, revision, path
-        self._after_save: Callable[[], None] | None = None
+        self._pending_save: SaveJob | None = None  # the save being copied or written
+        self._queued_save: tuple | None = None  # (file, path, then, format): one more save
         self._load_encoding: str | None = None
         # Recovery snapshots, outside changes, encodings, highlighting, big texts.
         self.guard = DocumentGuard(self)
@@ -62,6 +67,7 @@ class MainWindow(FileActions, QMainWindow):
         self.engine = None
         self.inline = None
         self.rewrite_ui = None
+        self.proofreading = None  # ui.proofreading.controller.ProofreadingUI, once started
         self._owns_models = False
 
         self._count_timer = QTimer(self)
@@ -75,6 +81,7 @@ class MainWindow(FileActions, QMainWindow):
         self.editor.cursorPositionChanged.connect(self._update_position)
         self.editor.zoom_changed.connect(self._remember_zoom)
         self._restore_settings()
+        self.surface = Surface(self)  # export, print, focus mode, page, keys, per-file place
         self.update_title()
         self._update_position()
         self.status.set_encoding(self.file.describe_format())
@@ -249,6 +256,19 @@ class MainWindow(FileActions, QMainWindow):
         from ui.rewrite.controller import RewriteUI
 
         self.rewrite_ui = RewriteUI(self)
+        self.surface.services_started()
+        # Importing the checker and Harper (~60 ms) on a worker keeps it out of start-up.
+        self.guard.background.run(_import_proofreading, self.start_proofreading)
+
+    def start_proofreading(self, imported: object = None) -> None:
+        """Spelling and grammar as you type; Harper's Linter is built off the GUI thread."""
+        if isinstance(imported, Exception):  # harper missing from the installation, say
+            self.status.showMessage(f"Proofreading unavailable: {imported}", 10000)
+            return
+        from ui.proofreading.controller import ProofreadingUI
+
+        if self.proofreading is None:
+            self.proofreading = ProofreadingUI(self)
 
     def _on_model_state(self, role: str, state: str, message: str) -> None:
         if role == "rewrite":
@@ -327,12 +347,19 @@ class MainWindow(FileActions, QMainWindow):
 
         AboutDialog(self).exec()
 
-    def emergency_snapshot(self) -> None:
-        """Keep a recovery copy of the text right now (called by the crash hook)."""
-        self.guard.emergency_snapshot()
+    def emergency_snapshot(self) -> bool | None:
+        """Keep a recovery copy of the text right now (called by the crash hook): True if
+        written, False if it could not be, None with nothing unsaved."""
+        return self.guard.emergency_snapshot()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self._closing_confirmed or not self.is_dirty():
+            jobs = self.rewrite_ui.background_jobs if self.rewrite_ui is not None else None
+            if jobs is not None and not jobs.confirm_quit():  # rewrites running: finish later?
+                self._closing_confirmed = False
+                event.ignore()
+                return
+            self.surface.closing()
             self.guard.closing()
             self.persist_window()
             self.find_dialog.close()
@@ -350,6 +377,8 @@ class MainWindow(FileActions, QMainWindow):
         """Stop background work and wait for pending saves; called after the window closed."""
         if self.rewrite_ui is not None:
             self.rewrite_ui.shutdown()
+        if self.proofreading is not None:
+            self.proofreading.shutdown()
         if self.engine is not None:
             self.engine.shutdown()
         if self.models is not None and self._owns_models:

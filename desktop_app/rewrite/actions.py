@@ -25,7 +25,9 @@ class RewriteAction:
 
     id: str  # stable id used by settings, the job queue, the CLI (`--action`) and the perf log
     label: str  # menu label, with `&` marking the mnemonic
-    shortcut: str  # suggested key sequence in Qt's portable text form ("" for none)
+    # Default key in Qt's portable text form ("" for none); never Ctrl+Alt+letter, which is AltGr
+    # on Windows and many European layouts. The writer may change it (desktop_app.shortcuts).
+    shortcut: str
     template: str  # file name under resources/prompts/
     apply_mode: ApplyMode = ApplyMode.REPLACE
     needs_instruction: bool = False  # the writer types an instruction (Custom instruction…)
@@ -50,7 +52,7 @@ ACTIONS: tuple[RewriteAction, ...] = (
     RewriteAction(
         id="concise",
         label="Rewrite More &Concisely",
-        shortcut="Ctrl+Alt+C",
+        shortcut="Ctrl+Shift+C",
         template="concise.txt",
         output_ratio=1.2,
         status_tip="Rewrite the text shorter, keeping its meaning",
@@ -58,7 +60,7 @@ ACTIONS: tuple[RewriteAction, ...] = (
     RewriteAction(
         id="grammar",
         label="Fix &Grammar and Spelling",
-        shortcut="Ctrl+Alt+G",
+        shortcut="Ctrl+Shift+K",
         template="grammar.txt",
         output_ratio=1.4,
         status_tip="Correct grammar, spelling and punctuation only",
@@ -66,21 +68,21 @@ ACTIONS: tuple[RewriteAction, ...] = (
     RewriteAction(
         id="formal",
         label="More &Formal",
-        shortcut="Ctrl+Alt+F",
+        shortcut="Ctrl+Shift+O",
         template="formal.txt",
         status_tip="Rewrite the text in a more formal tone",
     ),
     RewriteAction(
         id="friendly",
         label="More F&riendly",
-        shortcut="Ctrl+Alt+R",
+        shortcut="Ctrl+Shift+R",
         template="friendly.txt",
         status_tip="Rewrite the text in a warmer, friendlier tone",
     ),
     RewriteAction(
         id="summarize",
         label="&Summarize",
-        shortcut="Ctrl+Alt+S",
+        shortcut="Ctrl+Shift+M",
         template="summarize.txt",
         output_ratio=0.6,
         chunk_tokens=450,
@@ -89,7 +91,7 @@ ACTIONS: tuple[RewriteAction, ...] = (
     RewriteAction(
         id="continue",
         label="Continue &Writing",
-        shortcut="Ctrl+Alt+W",
+        shortcut="Ctrl+Shift+W",
         template="continue.txt",
         apply_mode=ApplyMode.APPEND,
         chunk_tokens=600,  # how much of the end of the text it reads
@@ -99,7 +101,7 @@ ACTIONS: tuple[RewriteAction, ...] = (
     RewriteAction(
         id="custom",
         label="C&ustom Instruction…",
-        shortcut="Ctrl+Alt+I",
+        shortcut="Ctrl+Shift+I",
         template="custom.txt",
         needs_instruction=True,
         status_tip="Rewrite the text following your own instruction",

@@ -157,7 +157,14 @@ def test_window_starts_and_quits_with_no_stray_threads(qtbot):
     win = MainWindow(Settings())
     win.show()
     qtbot.waitExposed(win)
+    win.start_services()  # the model host, its owner threads, the engine and the rewrite pool
+    qtbot.waitUntil(
+        lambda: all(win.models.state(role)[0] == "ready" for role in ("inline", "rewrite")),
+        timeout=60_000,
+    )
+    started = {t.ident for t in threading.enumerate()} - before
+    assert started  # the services really run threads: the check below can fail
     win.close()
     win.shutdown()
     win.deleteLater()
-    qtbot.waitUntil(lambda: {t.ident for t in threading.enumerate()} <= before, timeout=5_000)
+    qtbot.waitUntil(lambda: {t.ident for t in threading.enumerate()} <= before, timeout=10_000)

@@ -15,8 +15,9 @@ from pathlib import Path
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from desktop_app.documents.document import DocumentFile
-from desktop_app.documents.storage import FileFormat, LoadedText
+from desktop_app.documents.document import DocumentFile, SaveJob
+from desktop_app.documents.storage import UNENCODABLE, FileFormat, LoadedText
+from ui.documents.file_menu import ask_encoding
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,13 @@ class FileActions:
             return  # an older open, superseded
         path, encoding = self._load_path, self._load_encoding
         file = DocumentFile(
-            path=path, format=loaded.format, stamp=loaded.stamp, encoding_fallback=loaded.fallback
+            path=path,
+            format=loaded.format,
+            stamp=loaded.stamp,
+            encoding_fallback=loaded.fallback,
+            line_endings=loaded.line_endings,
+            invalid_bytes=loaded.invalid_bytes,
+            invalid_first_line=loaded.invalid_first_line,
         )
 
         def ready() -> None:
@@ -119,6 +126,10 @@ class FileActions:
             if loaded.fallback:
                 self.status.showMessage(
                     f"{path.name} is not valid UTF-8: opened as {loaded.format.encoding}", 10000
+                )
+            elif loaded.invalid_bytes:
+                self.status.showMessage(
+                    f"{path.name}: {loaded.invalid_bytes} bad bytes shown as �", 10000
                 )
             else:
                 self.status.showMessage(f"Opened {path.name}", 3000)
@@ -137,6 +148,7 @@ class FileActions:
     ) -> None:
         """Show `text` as the document of `file`; a big text is laid out in the background,
         so `then` may run later."""
+        self.surface.leaving_document()  # remember where the writer was in the old one
         self.editor.clear_ghost()
         self.guard.set_text(text, lambda: self._document_ready(file, then))
 
@@ -148,6 +160,9 @@ class FileActions:
         self.guard.document_set(file)
         self.update_title()
         self._update_counts()
+        self.surface.document_ready(file)  # back to where the writer was; session count
+        if self.rewrite_ui is not None:
+            self.rewrite_ui.background_jobs.document_opened()  # its kept rewrite jobs
         if self.engine is not None:
             self.engine.warm()
         if then is not None:
@@ -172,61 +187,140 @@ class FileActions:
         if path:
             self._start_save(Path(path).absolute(), then)
 
-    def _start_save(self, path: Path, then: Callable[[], None] | None) -> None:
+    def save_with_encoding(self, path: Path | None = None) -> None:
+        """File → Save with Encoding…: pick an encoding (UTF-8 first) and save in it (to
+        `path`, or the document's file)."""
+        encoding = self.ask_save_encoding()
+        if not encoding:
+            return
+        old = self.file.format
+        fmt = FileFormat(encoding, old.newline, old.bom and encoding.startswith("utf"))
+        path = path or self.file.path
+        if path is None and (chosen := self.ask_save_path()):
+            path = Path(chosen).absolute()
+        if path is not None:
+            self._start_save(path, None, fmt)
+
+    def ask_save_encoding(self) -> str | None:
+        """Ask which encoding to save in; None when the writer cancels."""
+        return ask_encoding(self, self.file.format.encoding)
+
+    def _start_save(
+        self, path: Path, then: Callable[[], None] | None, fmt: FileFormat | None = None
+    ) -> None:
         if self._pending_save is not None:
-            self.status.showMessage("Still saving…", 2000)
+            self._queue_save(path, then, fmt)
             return
         if not self.guard.confirm_save(path):
             return  # another program changed the file and the writer did not say overwrite
         self.guard.save_started(path)
-        token = self.saver.save(path, self.guard.text(), self.file.format)
-        self._pending_save = (token, self.editor.revision, path)
-        self._after_save = then
+        # Bound to this document: whatever is open when it finishes, only this one is updated.
+        job = SaveJob(self.file, path, fmt or self.file.format, then)
+        self._pending_save = job
         self.status.showMessage(f"Saving {path.name}…")
+        # The text is copied a few milliseconds at a time and written by a worker.
+        self.guard.text_async(lambda pieces: self._write_save(job, pieces))
+
+    def _queue_save(self, path: Path, then: Callable[[], None] | None, fmt) -> None:
+        # As ReText does: one more save once this one is written (never a backlog); it takes
+        # the text as it is then.
+        queued = self._queued_save
+        if queued is not None and queued[0] is self.file and queued[2] and then:
+            first, later = queued[2], then
+            then = lambda: (first(), later())  # noqa: E731
+        self._queued_save = (self.file, path, then, fmt)
+        self.status.showMessage("Still saving… your latest changes will be saved next", 3000)
+
+    def _write_save(self, job: SaveJob, pieces: list[str] | None) -> None:
+        if self._pending_save is not job:
+            return
+        if pieces is None:  # the document went away while its text was being copied
+            self._pending_save = None
+            self.guard.save_failed(job.path)
+            self._next_save()
+            return
+        job.revision = self.editor.revision
+        job.token = self.saver.save(job.path, pieces, job.format, job.file.line_endings)
+
+    def _next_save(self) -> None:
+        queued, self._queued_save = self._queued_save, None
+        if queued is None or queued[0] is not self.file:
+            return  # nothing queued, or queued for a document that is no longer open
+        _file, path, then, fmt = queued
+        if not self.is_dirty() and path == self.file.path and fmt in (None, self.file.format):
+            if then:
+                then()  # nothing changed since: the file already holds this text
+            return
+        self._start_save(path, then, fmt)
 
     def is_saving(self) -> bool:
-        """True while a save is being written."""
+        """True while a save is being written (or its text copied)."""
         return self._pending_save is not None
 
     def _on_saved(self, token: int, stamp) -> None:
-        if self._pending_save is None or self._pending_save[0] != token:
+        job = self._pending_save
+        if job is None or job.token != token:
             return
-        _, revision, path = self._pending_save
         self._pending_save = None
+        path = job.path
+        if job.file is not self.file:
+            # Another document was opened meanwhile: it keeps its own file (or none).
+            self.guard.save_failed(path)  # our write is over: outside changes count again
+            self.status.showMessage(f"Saved {path.name}", 3000)
+            self._next_save()
+            return
         self.file.path = path
         self.file.stamp = stamp
-        if self.editor.revision == revision:
+        self.file.invalid_bytes = 0  # any bad bytes are now written as U+FFFD
+        if job.format != self.file.format:  # Save with Encoding
+            self.file.format = job.format
+            self.file.encoding_fallback = False
+            self.guard.opened_with = job.format.encoding
+            self.status.set_encoding(self.file.describe_format())
+        if self.editor.revision == job.revision:
             self.editor.document().setModified(False)
         self.guard.saved(path, stamp)
         self.settings.add_recent_file(path)
         self.persist_settings()
         self.update_title()
         self.status.showMessage(f"Saved {path.name}", 3000)
-        then, self._after_save = self._after_save, None
-        if then:
-            then()
+        if job.then:
+            job.then()
+        self._next_save()
 
     def _on_save_failed(self, token: int, reason: str) -> None:
-        if self._pending_save is None or self._pending_save[0] != token:
+        job = self._pending_save
+        if job is None or job.token != token:
             return
-        path = self._pending_save[2]
+        path = job.path
         self._pending_save = None
-        self._after_save = None
+        self._queued_save = None  # it would fail the same way; the writer decides what next
         self.guard.save_failed(path)
         self.status.showMessage(f"Not saved: {reason}", 10000)
+        current = job.file is self.file
+        still_here = " and your text is still here" if current else ""
         box = QMessageBox(
             QMessageBox.Icon.Critical,
             "Could not save",
             f"“{path.name}” was not saved.\n\n{reason}\n\n"
-            "The file on disk is unchanged and your text is still here.",
+            f"The file on disk is unchanged{still_here}.",
             QMessageBox.StandardButton.Ok,
             self,
         )
         box.setObjectName("saveFailed")
         save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        with_encoding = None
+        if reason.startswith(UNENCODABLE):
+            # The way out of an encoding that cannot hold the text: another one (UTF-8 first).
+            with_encoding = box.addButton("Save with Encoding…", QMessageBox.ButtonRole.AcceptRole)
+        save_as.setVisible(current)
         box.exec()
+        if not current:
+            return
         if box.clickedButton() is save_as:
             self.save_as()
+        elif with_encoding is not None and box.clickedButton() is with_encoding:
+            self.save_with_encoding(path)  # where this save was going (Save As too)
 
     def set_file_format(self, fmt: FileFormat) -> None:
         """Change how the file is written (encoding, line endings, BOM) from the next save."""

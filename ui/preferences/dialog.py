@@ -29,7 +29,10 @@ from PySide6.QtWidgets import (
 from desktop_app import secrets
 from desktop_app.preferences.tasks import TaskRelay, run_task
 from desktop_app.settings import ModelChoice, settings_path
+from ui.preferences.appearance import AppearancePage
 from ui.preferences.model_section import ModelSection
+from ui.preferences.proofreading import ProofreadingSection
+from ui.preferences.shortcuts import ShortcutsPage
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +115,12 @@ class PreferencesDialog(QDialog):
             section.validity_changed.connect(self._update_ok)
             self.sections[role] = section
             self.tabs.addTab(section, label)
+        self.page = AppearancePage(settings.appearance, self)
+        self.shortcuts = ShortcutsPage(settings.shortcuts, self)
+        self.tabs.addTab(self.page, "Page")
+        self.tabs.addTab(self.shortcuts, "Shortcuts")
+        self.proofreading = ProofreadingSection(settings.proofreading, self)
+        self.tabs.addTab(self.proofreading, "Proofreading")
 
         self.keys_box = QGroupBox("API keys")
         self._keys_layout = QVBoxLayout(self.keys_box)
@@ -265,5 +274,9 @@ class PreferencesDialog(QDialog):
             )
             if changed_file and window.models is not None:
                 SwitchWatch(window, role, previous, wanted)
+        self.page.apply(window)
+        self.shortcuts.apply(window)
+        if self.proofreading.apply(settings.proofreading) and window.proofreading is not None:
+            window.proofreading.apply_settings()
         window.apply_model_settings()
         super().accept()

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +29,7 @@ from desktop_app.preferences.tasks import TaskRelay, run_task
 from desktop_app.settings import ModelChoice
 from models.registry import BUNDLED
 from models.remote.transport import check_url
+from ui.preferences.generation import generation_options
 
 PRESETS = (
     ("Ollama", "http://localhost:11434/v1"),
@@ -157,16 +156,7 @@ class ModelSection(QWidget):
         )
         self.local_only_note.setWordWrap(True)
 
-        # Options
-        self.max_tokens = QSpinBox()
-        self.max_tokens.setRange(1, 4096)
-        self.temperature = QDoubleSpinBox()
-        self.temperature.setRange(0.0, 2.0)
-        self.temperature.setSingleStep(0.1)
-        self.temperature.setDecimals(2)
-        options = QFormLayout()
-        options.addRow("Max tokens:", self.max_tokens)
-        options.addRow("Temperature:", self.temperature)
+        options = generation_options(self)  # length and creativity, in a writer's words
 
         layout = QVBoxLayout(self)
         layout.addLayout(kinds)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
 from desktop_app.rewrite.jobs import JobProgress
+from ui.status_bar import ElidingLabel
 
 TICK_MS = 200  # the elapsed time keeps moving even while no progress arrives
+# A stage may end with its own elapsed time ("Drafting — 42 tokens, 3.1 s"): the field shows
+# the live one beside it, so the stage's copy goes.
+_STAGE_TIME = re.compile(r"(?:,\s*|\s+)\d+(?:\.\d+)?\s*s$")
 
 
 class RewriteStatus(QWidget):
@@ -22,7 +27,7 @@ class RewriteStatus(QWidget):
         self.setObjectName("rewriteStatus")
         self.job_id: int | None = None
         self._created = 0.0
-        self.stage_label = QLabel()
+        self.stage_label = ElidingLabel()
         self.stage_label.setObjectName("rewriteStage")
         self.elapsed_label = QLabel()
         self.elapsed_label.setObjectName("rewriteElapsed")
@@ -40,7 +45,7 @@ class RewriteStatus(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 8, 0)
         layout.setSpacing(6)
-        layout.addWidget(self.stage_label)
+        layout.addWidget(self.stage_label, 1)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.elapsed_label)
         layout.addWidget(self.cancel_button)
@@ -55,7 +60,8 @@ class RewriteStatus(QWidget):
         """Show `progress` of job `job_id` (`created` is its monotonic submit time)."""
         self.job_id, self._created = job_id, created
         more = f" (+{queued} queued)" if queued else ""
-        self.stage_label.setText(f"{label}: {progress.stage}{more}")
+        stage = _STAGE_TIME.sub("", progress.stage)
+        self.stage_label.setText(f"{label}: {stage}{more}")
         fraction = progress.fraction
         # Only a real fraction (chunks done of chunks) gets a bar; never an invented percentage.
         self.progress_bar.setVisible(fraction is not None)

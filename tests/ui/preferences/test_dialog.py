@@ -336,7 +336,12 @@ def test_fetch_and_test_import_the_remote_client_off_the_gui_thread(qtbot, dialo
                 seen.append(threading.current_thread() is threading.main_thread())
             return None
 
+    import models.remote
+
+    # Forget it was imported, so the click has to import it again (and we can see where).
     sys.modules.pop("models.remote.connection", None)
+    if hasattr(models.remote, "connection"):
+        delattr(models.remote, "connection")
     sys.meta_path.insert(0, Watch())
     try:
         section = choose_remote(qtbot, dialog, "rewrite", "http://127.0.0.1:9/v1", "m", "")

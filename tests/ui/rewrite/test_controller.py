@@ -99,7 +99,7 @@ def test_cancel_mid_stream_leaves_the_document_untouched(qtbot, win):
     ui, editor = win.rewrite_ui, win.editor
     long_text = "\n\n".join([OTHER, CASUAL] * 4)  # several chunks: still running when cancelled
     editor.setPlainText(long_text)
-    job = ui.run_action("grammar", whole_document=True)
+    job = ui.run_action("formal", whole_document=True)
     qtbot.waitUntil(lambda: bool(job.partial), timeout=30_000)
     assert len(job.chunks) > 1
     assert ui.status.job_id == job.id
@@ -151,10 +151,14 @@ def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
 def test_edits_elsewhere_move_the_target_and_replace_still_lands(qtbot, win):
     ui, editor = win.rewrite_ui, win.editor
     put_cursor_in(editor, CASUAL)
-    job = ui.run_action("concise")
+    job = ui.run_action("formal")
     editor.moveCursor(QTextCursor.MoveOperation.Start)
     qtbot.keyClicks(editor, "Dawn. ")  # before the target: it moves, it is not edited
     wait_end(qtbot, ui, job)
+    if job.kept_everything:  # the guard held the model's text back: nothing to replace
+        assert "Nothing to replace" in ui.panel.message.text()
+        assert not ui.panel.replace_button.isEnabled()
+        return
     assert "Ready" in ui.panel.message.text()
     qtbot.mouseClick(ui.panel.replace_button, Qt.MouseButton.LeftButton)
     assert editor.toPlainText() == "Dawn. " + TEXT.replace(CASUAL, job.result)
@@ -179,7 +183,7 @@ def test_job_list_shows_queued_and_cancelled_and_the_status_counts(qtbot, win):
     ui, editor = win.rewrite_ui, win.editor
     put_cursor_in(editor, OTHER)
     first = ui.run_action("friendly")
-    second = ui.run_action("grammar", whole_document=True)
+    second = ui.run_action("formal", whole_document=True)
     qtbot.waitUntil(lambda: ui.job_list.state_text(first.id) == "running", timeout=10_000)
     assert ui.job_list.state_text(second.id) == "queued"
     # The status field follows the running job's own progress messages, which come after
@@ -258,7 +262,7 @@ def test_a_job_waits_for_the_model_still_loading(qtbot, window):
         host.start(None, ModelSpec(kind="bundled"))
         assert host.model("rewrite") is None
         ui = window.rewrite_ui
-        job = ui.run_action("grammar")
+        job = ui.run_action("concise")
         wait_end(qtbot, ui, job)
         assert job.state.value == "done", job.error
     finally:
@@ -295,3 +299,78 @@ def _fragments(view):
     while not it.atEnd():
         yield it.fragment()
         it += 1
+
+
+def _open_context_menu_at(qtbot, editor, position: int):
+    """Right-click (the editor's context-menu request) at a text position; the open popup."""
+    point = editor.cursorRect(_cursor_at(editor, position)).center()
+    editor.customContextMenuRequested.emit(point)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not None, timeout=2000)
+    return QApplication.activePopupWidget()
+
+
+def _cursor_at(editor, position: int) -> QTextCursor:
+    cursor = QTextCursor(editor.document())
+    cursor.setPosition(position)
+    return cursor
+
+
+def _choose_first_rewrite(qtbot, popup) -> None:
+    """In the context menu, open the Rewrite submenu (its last entry) and take its first action."""
+    qtbot.keyClick(popup, Qt.Key.Key_Up)  # wraps round to the last entry: Rewrite
+    qtbot.keyClick(popup, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not popup, timeout=2000)
+    submenu = QApplication.activePopupWidget()
+    qtbot.keyClick(submenu, Qt.Key.Key_Return)
+
+
+def test_the_context_menu_rewrites_the_paragraph_that_was_right_clicked(qtbot, win):
+    ui, editor = win.rewrite_ui, win.editor
+    put_cursor_in(editor, OTHER)  # the cursor stays in the first paragraph
+    popup = _open_context_menu_at(qtbot, editor, TEXT.index(CASUAL) + 5)
+    with qtbot.waitSignal(ui.queue.job_added, timeout=5000):
+        _choose_first_rewrite(qtbot, popup)
+    job = ui.queue.jobs()[-1]
+    assert (job.action, job.original) == ("concise", CASUAL)
+    assert editor.textCursor().block().text() == OTHER  # the writer's cursor did not move
+    ui.queue.cancel(job.id)
+    # Once the menu is gone, the Rewrite menu's actions act at the cursor again.
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is None, timeout=2000)
+    with qtbot.waitSignal(ui.queue.job_added, timeout=5000):
+        ui.actions["concise"].trigger()
+    assert ui.queue.jobs()[-1].original == OTHER
+    ui.queue.cancel(ui.queue.jobs()[-1].id)
+
+
+def test_a_right_click_on_the_selection_rewrites_the_selection(qtbot, win):
+    ui, editor = win.rewrite_ui, win.editor
+    start = TEXT.index(CASUAL)
+    cursor = _cursor_at(editor, start)
+    cursor.setPosition(start + 20, QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    popup = _open_context_menu_at(qtbot, editor, start + 10)
+    with qtbot.waitSignal(ui.queue.job_added, timeout=5000):
+        _choose_first_rewrite(qtbot, popup)
+    job = ui.queue.jobs()[-1]
+    assert job.original == CASUAL[:20]
+    ui.queue.cancel(job.id)
+
+
+def test_try_again_makes_a_new_draft_and_the_earlier_one_can_be_shown_again(qtbot, win):
+    ui, editor = win.rewrite_ui, win.editor
+    put_cursor_in(editor, CASUAL)
+    first = ui.run_action("friendly")
+    wait_end(qtbot, ui, first)
+    shown_first = ui.panel.proposal_text()
+    qtbot.mouseClick(ui.panel.retry_button, Qt.MouseButton.LeftButton)
+    second = ui.queue.jobs()[-1]
+    assert second.id != first.id and second.draft == first.draft + 1
+    wait_end(qtbot, ui, second)
+    drafts = ui.panel.drafts
+    assert ui.panel.job_id == second.id and drafts.label.text() == "Draft 2 of 2"
+    qtbot.mouseClick(drafts.previous_button, Qt.MouseButton.LeftButton)
+    assert ui.panel.job_id == first.id and drafts.label.text() == "Draft 1 of 2"
+    assert ui.panel.proposal_text() == shown_first  # the earlier draft is not lost
+    qtbot.mouseClick(drafts.next_button, Qt.MouseButton.LeftButton)
+    assert ui.panel.job_id == second.id
+    assert editor.toPlainText() == TEXT  # showing drafts never changes the document
