@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app.relay import Background
 from models import registry
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,10 @@ class AboutDialog(QDialog):
         self.notices = QTextBrowser()
         self.notices.setObjectName("aboutNotices")
         self.notices.setOpenExternalLinks(True)
-        self.notices.setMarkdown(notices_markdown())
+        self.notices.setPlainText("Reading the licences…")
+        # The notices are files: read off the GUI thread, shown when they arrive.
+        self._background = Background(self)
+        self._background.run(notices_markdown, self._show_notices)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -78,3 +82,9 @@ class AboutDialog(QDialog):
         layout.addWidget(models)
         layout.addWidget(self.notices, 1)
         layout.addWidget(buttons)
+
+    def _show_notices(self, markdown: object) -> None:
+        if isinstance(markdown, str):
+            self.notices.setMarkdown(markdown)
+        else:
+            self.notices.setPlainText("The bundled models' notices could not be read.")

@@ -15,6 +15,8 @@ def _open(qtbot) -> AboutDialog:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)
+    # The notices are read off the GUI thread: wait for them to arrive.
+    qtbot.waitUntil(lambda: "Reading the licences" not in dialog.notices.toPlainText())
     return dialog
 
 
