@@ -66,6 +66,19 @@ def create_application(argv: list[str] | None = None):
     return app
 
 
+def recovery_report(kept: list[bool | None]) -> str:
+    """What the crash dialog may truly say about recovery copies (one result per window:
+    True written, False failed, None nothing unsaved)."""
+    if any(k is False for k in kept):
+        return (
+            "Your document is still open, but a recovery copy could NOT be saved (see the "
+            "log): save now, under another name if saving fails."
+        )
+    if any(kept):
+        return "Your document is still open and a recovery copy was saved."
+    return "Your document is still open; it had no unsaved changes."
+
+
 class CrashHandler:
     """Show uncaught exceptions in a dialog, log them, and keep the writer's text safe.
 
@@ -84,11 +97,13 @@ class CrashHandler:
             sys.__excepthook__(kind, value, tb)
             return
         log.error("Uncaught exception", exc_info=(kind, value, tb))
+        kept: list[bool | None] = []
         for window in list(self.windows):
             try:
-                window.emergency_snapshot()
+                kept.append(window.emergency_snapshot())
             except Exception:  # noqa: BLE001 - the hook must never raise
                 log.exception("Emergency snapshot failed")
+                kept.append(False)
         if self._showing:
             return
         self._showing = True
@@ -98,8 +113,8 @@ class CrashHandler:
             box = QMessageBox(
                 QMessageBox.Icon.Critical,
                 "Inkling hit an unexpected error",
-                f"{kind.__name__}: {value}\n\nYour document is still open and a recovery "
-                "copy was saved. Save your work, and please report this error.",
+                f"{kind.__name__}: {value}\n\n{recovery_report(kept)} Save your work, and "
+                "please report this error.",
             )
             box.setDetailedText("".join(traceback.format_exception(kind, value, tb)))
             box.exec()
@@ -126,6 +141,7 @@ def run_gui(file: str | None = None) -> int:
     window = MainWindow(load_settings())
     hook.windows.append(window)
     window.start_services()
+    window.rewrite_ui.background_jobs.ask_on_quit = True  # quitting with jobs running asks
     if file:
         window.open_or_create(file)
     window.show()

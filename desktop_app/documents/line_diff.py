@@ -159,3 +159,18 @@ def unified_line_diff(
     return "".join(
         line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in out
     )
+
+
+def line_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """`difflib`-style opcodes (tag, i1, i2, j1, j2) turning lines `a` into lines `b`."""
+    return _opcodes(_matches(a, b))
+
+
+def line_hunks(before: str, after: str, context: int = 3) -> list[tuple[int, int, int, int]]:
+    """Line ranges (i1, i2, j1, j2) of each hunk of changes, with `context` lines around them."""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    if a == b:
+        return []
+    groups = _groups(_opcodes(_matches(a, b)), context)
+    return [(g[0][1], g[-1][2], g[0][3], g[-1][4]) for g in groups]

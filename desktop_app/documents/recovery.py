@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from desktop_app import paths
-from desktop_app.documents.line_diff import unified_line_diff
+from desktop_app.documents.line_diff import line_hunks, unified_line_diff
 from desktop_app.documents.storage import (
     DiskStamp,
     StorageError,
@@ -27,6 +27,7 @@ from desktop_app.documents.storage import (
     cleanup_stray_temps,
     load_text,
 )
+from desktop_app.rewrite.word_diff import DELETE, INSERT, Op, diff_words, tokenize
 
 try:
     import fcntl
@@ -35,6 +36,39 @@ except ImportError:  # Windows
 
 log = logging.getLogger(__name__)
 _SLICE = 1 << 20
+MAX_HUNK_TOKENS = 6000  # beyond this a hunk is shown replaced whole (difflib is quadratic)
+MAX_HUNK_CHARS = 100_000
+
+
+@dataclass
+class Hunk:
+    """One changed stretch of lines, with word-level runs as the review panel shows them."""
+
+    before_line: int  # first line on disk (1-based)
+    after_line: int  # first line in the recovery copy
+    runs: list[tuple[Op, str]]
+
+
+def word_hunks(before: str, after: str, context: int = 2, max_hunks: int = 200) -> list[Hunk]:
+    """The changes from `before` to `after`, hunk by hunk with words marked (at most
+    `max_hunks`)."""
+    a = before.splitlines(keepends=True)
+    b = after.splitlines(keepends=True)
+    hunks = []
+    for i1, i2, j1, j2 in line_hunks(before, after, context)[:max_hunks]:
+        old, new = "".join(a[i1:i2]), "".join(b[j1:j2])
+        if len(old) + len(new) > MAX_HUNK_CHARS:  # a dialog has no use for megabytes
+            cut = MAX_HUNK_CHARS // 2
+            old = old[:cut] + ("\n… (more not shown)\n" if len(old) > cut else "")
+            new = new[:cut] + ("\n… (more not shown)\n" if len(new) > cut else "")
+        if len(old) + len(new) > MAX_HUNK_CHARS or (
+            len(tokenize(old)) + len(tokenize(new)) > MAX_HUNK_TOKENS
+        ):
+            runs: list[tuple[Op, str]] = [(DELETE, old), (INSERT, new)]
+        else:
+            runs = diff_words(old, new)
+        hunks.append(Hunk(i1 + 1, j1 + 1, runs))
+    return hunks
 
 
 def _try_lock(fd: int) -> bool:
@@ -51,11 +85,14 @@ def _try_lock(fd: int) -> bool:
     return True
 
 
-def _encode(text: str) -> bytes:
+def _encode(text: str | list[str]) -> bytes:
     # Sliced so the worker thread lets the GUI thread run between pieces of a 20 MB text;
     # surrogatepass because a snapshot must never fail on an odd character the editor holds.
+    pieces = [text] if isinstance(text, str) else text
     return b"".join(
-        text[i : i + _SLICE].encode("utf-8", "surrogatepass") for i in range(0, len(text), _SLICE)
+        piece[i : i + _SLICE].encode("utf-8", "surrogatepass")
+        for piece in pieces
+        for i in range(0, len(piece), _SLICE)
     )
 
 
@@ -93,6 +130,10 @@ class Snapshot:
             before, after, f"{label} (on disk)", f"{label} (unsaved)", context, max_lines
         )
 
+    def changes(self) -> list[Hunk]:
+        """How the unsaved text differs from the file on disk, hunk by hunk, words marked."""
+        return word_hunks(self.disk_text() or "", self.text)
+
     def discard(self) -> None:
         """Delete the snapshot (after restoring it, or when the writer declines it)."""
         for f in (self.meta_file, self.text_file):
@@ -123,9 +164,13 @@ class RecoveryStore:
         return self.folder / f"{stem}.json", self.folder / f"{stem}.txt"
 
     def snapshot(
-        self, doc_key: str, path: str | None, text: str, stamp: DiskStamp | None = None
+        self,
+        doc_key: str,
+        path: str | None,
+        text: str | list[str],
+        stamp: DiskStamp | None = None,
     ) -> None:
-        """Write the unsaved `text` of a document atomically; raises StorageError on failure.
+        """Write the unsaved `text` (or its pieces) atomically; raises StorageError on failure.
 
         `stamp` is the file's DiskStamp when opened or last saved (taken now when omitted).
         """
@@ -171,37 +216,40 @@ class RecoveryStore:
         owners_with_snapshots: set[str] = set()
         for meta_file in sorted(self.folder.glob("snap-*.json")):
             try:
-                meta = json.loads(meta_file.read_text("utf-8"))
-                owner = str(meta["owner"])
-            except (OSError, ValueError, KeyError, TypeError) as exc:
-                log.warning("ignoring unreadable recovery metadata %s: %s", meta_file, exc)
+                snapshot = self._read_snapshot(meta_file, owners_with_snapshots)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+                # One unreadable leftover must not hide the others: skip it, offer the rest.
+                log.warning("ignoring unreadable recovery snapshot %s: %s", meta_file, exc)
                 continue
-            owners_with_snapshots.add(owner)
-            if self._owner_alive(owner):
-                continue
-            text_file = meta_file.with_suffix(".txt")
-            try:
-                text = text_file.read_bytes().decode("utf-8", "surrogatepass")
-            except FileNotFoundError:
-                continue  # died between metadata and first text: nothing was ever saved
-            except (OSError, UnicodeDecodeError) as exc:
-                log.warning("ignoring unreadable recovery text %s: %s", text_file, exc)
-                continue
-            st = meta.get("opened_stamp")
-            found.append(
-                Snapshot(
-                    doc_key=str(meta.get("doc_key", "")),
-                    path=meta.get("path"),
-                    text=text,
-                    saved_at=float(meta.get("saved_at", 0.0)),
-                    opened_stamp=DiskStamp(*st) if st else None,
-                    owner_pid=int(meta.get("pid", 0)),
-                    meta_file=meta_file,
-                    text_file=text_file,
-                )
-            )
+            if snapshot is not None:
+                found.append(snapshot)
         self._remove_dead_locks(owners_with_snapshots)
         return sorted(found, key=lambda s: s.saved_at)
+
+    def _read_snapshot(self, meta_file: Path, owners: set[str]) -> Snapshot | None:
+        """The snapshot `meta_file` describes, if its owner is gone; raises if unreadable."""
+        meta = json.loads(meta_file.read_text("utf-8"))
+        owner = str(meta["owner"])
+        owners.add(owner)
+        if self._owner_alive(owner):
+            return None
+        text_file = meta_file.with_suffix(".txt")
+        try:
+            text = text_file.read_bytes().decode("utf-8", "surrogatepass")
+        except FileNotFoundError:
+            return None  # died between metadata and first text: nothing was ever saved
+        st = meta.get("opened_stamp")
+        path = meta.get("path")
+        return Snapshot(
+            doc_key=str(meta.get("doc_key", "")),
+            path=str(path) if path else None,
+            text=text,
+            saved_at=float(meta.get("saved_at", 0.0)),
+            opened_stamp=DiskStamp(*(int(v) for v in st)) if st else None,
+            owner_pid=int(meta.get("pid", 0)),
+            meta_file=meta_file,
+            text_file=text_file,
+        )
 
     def _remove_dead_locks(self, keep: set[str]) -> None:
         for lock in self.folder.glob("owner-*.lock"):

@@ -17,6 +17,10 @@ from desktop_app.relay import GuiRelay
 
 log = logging.getLogger(__name__)
 
+# Hands the text to a callback later, in pieces (or None if the document went away), so the
+# GUI thread never copies a big text at once (see `text_copy`).
+Fetch = Callable[[Callable[[list[str] | None], None]], None]
+
 
 class _Worker(threading.Thread):
     """Writes snapshots one at a time; a newer job for a document replaces a queued older one."""
@@ -33,6 +37,7 @@ class _Worker(threading.Thread):
         self._jobs: dict[str, tuple] = {}
         self._busy = False
         self._stopping = False
+        self.failures = 0  # snapshot writes that failed so far
 
     def put(self, doc_key: str, job: tuple) -> None:
         with self._cv:
@@ -67,6 +72,8 @@ class _Worker(threading.Thread):
                     self._store.discard(doc_key)
             except Exception as exc:  # a failed snapshot must never take the app down
                 log.warning("recovery snapshot of %s failed: %s", doc_key, exc)
+                with self._cv:
+                    self.failures += job[0] == "write"
                 self._post(self._on_failed, doc_key, str(exc))
             finally:
                 with self._cv:
@@ -81,6 +88,7 @@ class _Doc:
     provider: Callable[[], str]
     stamp: DiskStamp | None
     first_change: float | None = None
+    fetch: Fetch | None = None
 
 
 class Snapshotter(QObject):
@@ -119,8 +127,12 @@ class Snapshotter(QObject):
         path: str | None,
         text_provider: Callable[[], str],
         stamp: DiskStamp | None = None,
+        fetch: Fetch | None = None,
     ) -> None:
-        """Note that a document changed; its text is fetched and written once typing pauses."""
+        """Note that a document changed; its text is fetched and written once typing pauses.
+
+        With `fetch`, the text is taken through it (in pieces, across event-loop turns);
+        `text_provider` is then only used when a snapshot is needed at once (`flush`)."""
         doc = self._docs.get(doc_key)
         if doc is None:
             timer = QTimer(self)
@@ -129,7 +141,7 @@ class Snapshotter(QObject):
             timer.setObjectName(doc_key)
             timer.timeout.connect(self._on_timeout)
             doc = self._docs[doc_key] = _Doc(timer, path, text_provider, stamp)
-        doc.path, doc.provider = path, text_provider
+        doc.path, doc.provider, doc.fetch = path, text_provider, fetch
         if stamp is not None:
             doc.stamp = stamp
         now = time.monotonic()
@@ -144,14 +156,24 @@ class Snapshotter(QObject):
         if timer is not None:
             self._fire(timer.objectName())
 
-    def _fire(self, doc_key: str) -> None:
+    def _fire(self, doc_key: str, now: bool = False) -> None:
         doc = self._docs.get(doc_key)
         if doc is None:
             return
         doc.timer.stop()
         doc.first_change = None
-        # str is immutable, so handing it to the worker is safe and costs no copy.
-        self._worker.put(doc_key, ("write", doc.path, doc.provider(), doc.stamp))
+        path, stamp = doc.path, doc.stamp
+        if doc.fetch is None or now:
+            # str is immutable, so handing it to the worker is safe and costs no copy.
+            self._worker.put(doc_key, ("write", path, doc.provider(), stamp))
+            return
+
+        def fetched(pieces: list[str] | None) -> None:
+            # Discarded (saved, closed) while the text was copied: nothing to keep.
+            if pieces is not None and self._docs.get(doc_key) is doc:
+                self._worker.put(doc_key, ("write", path, pieces, stamp))
+
+        doc.fetch(fetched)
 
     def discard(self, doc_key: str) -> None:
         """Drop the document's snapshot (saved, or closed normally) and any pending one."""
@@ -161,12 +183,14 @@ class Snapshotter(QObject):
             doc.timer.deleteLater()
         self._worker.put(doc_key, ("discard",))
 
-    def flush(self, timeout: float = 10.0) -> bool:
-        """Write every pending snapshot now and wait for the worker; False on timeout."""
+    def flush(self, timeout: float = 10.0, everything: bool = False) -> bool:
+        """Write every pending snapshot now (with `everything`, every document's) and wait for
+        the worker; False on timeout or if a write failed meanwhile."""
+        failures = self._worker.failures
         for key, doc in list(self._docs.items()):
-            if doc.timer.isActive():
-                self._fire(key)
-        return self._worker.wait_idle(timeout)
+            if doc.timer.isActive() or everything:
+                self._fire(key, now=True)
+        return self._worker.wait_idle(timeout) and self._worker.failures == failures
 
     def shutdown(self, timeout: float = 10.0) -> None:
         """Stop the worker after it finishes queued work (call `flush` first to keep pending)."""

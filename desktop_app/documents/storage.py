@@ -1,11 +1,13 @@
 """Reading and writing the writer's text files without ever losing a word.
 
-Loading detects a byte order mark, reads UTF-8 strictly and falls back to cp1252 (then latin-1)
-with a notice, refuses binary files, and remembers the encoding, line endings and BOM so that
-saving an unedited file gives back identical bytes. Saving encodes everything first (so an
-unencodable character fails before the disk is touched), then writes a temporary file in the same
-folder in chunks, checking every write, fsyncs it and atomically replaces the original. Any
-failure leaves the original byte-identical and raises `SaveError` with a plain reason.
+Loading detects a byte order mark, reads UTF-8 (a few bad bytes are shown as U+FFFD and
+reported), recognizes UTF-16 without a BOM, falls back to cp1252 (then latin-1) with a notice,
+refuses binary files (`encodings`), and remembers the encoding, every line ending
+(`line_endings`) and the BOM so that saving an unedited file gives back identical bytes. Saving
+encodes everything first (so an unencodable character fails before the disk is touched), then
+writes a temporary file in the same folder in chunks, checking every write, fsyncs it and
+atomically replaces the original. Any failure leaves the original byte-identical and raises
+`SaveError` with a plain reason.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ import re
 import signal
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop_app.documents import encodings
+from desktop_app.documents.encodings import BOMS as _BOMS
+from desktop_app.documents.line_endings import EndingCollector, LineEndings
 from models.atomic import atomic_write as replace_file
 from models.atomic import temp_path
 
@@ -29,20 +34,13 @@ TEMP_MARKER = ".inkling-tmp-"
 _TEMP_RE = re.compile(r"^\..+\.inkling-tmp-[0-9a-f]{8}$")
 # Big strings are decoded/encoded in slices so a worker thread lets go of the GIL between them
 # and the GUI thread keeps painting (one 20 MB decode would hold it for tens of milliseconds).
-_SLICE = 1 << 20
+_SLICE = encodings.SLICE
 _WRITE_CHUNK = 1 << 20
-BINARY_PROBE = 8192
+BINARY_PROBE = encodings.PROBE
 MAX_OPEN_BYTES = 512 * 1024 * 1024
-
-_BOMS: dict[str, bytes] = {
-    "utf-8": codecs.BOM_UTF8,
-    "utf-16-le": codecs.BOM_UTF16_LE,
-    "utf-16-be": codecs.BOM_UTF16_BE,
-    "utf-32-le": codecs.BOM_UTF32_LE,
-    "utf-32-be": codecs.BOM_UTF32_BE,
-}
-# UTF-32-LE's BOM starts with UTF-16-LE's, so the longer marks are tried first.
-_BOM_ORDER = ("utf-32-le", "utf-32-be", "utf-8", "utf-16-le", "utf-16-be")
+# The start of the reason a save fails with when a character does not fit the encoding.
+UNENCODABLE = "Cannot encode character"
+NEWLINES = ("\n", "\r\n", "\r", "\u2029")
 
 
 class StorageError(Exception):
@@ -63,7 +61,7 @@ class LoadError(StorageError):
 
 @dataclass(frozen=True)
 class FileFormat:
-    """How a text is stored on disk: codec, line ending and byte order mark."""
+    """How a text is stored on disk: codec, (most common) line ending and byte order mark."""
 
     encoding: str = "utf-8"
     newline: str = "\n"
@@ -96,75 +94,24 @@ class LoadedText:
     format: FileFormat
     fallback: bool
     stamp: DiskStamp
-    mixed_newlines: bool = False  # both LF and CRLF were found; saving uses the majority
+    line_endings: LineEndings | None = None  # more than one kind of ending: each line's own
+    invalid_bytes: int = 0  # bytes that were not valid UTF-8, shown as U+FFFD
+    invalid_first_line: int = 0  # the line of the first of them
 
-
-def _canonical(encoding: str) -> str:
-    try:
-        return codecs.lookup(encoding).name
-    except LookupError:
-        raise LookupError(f"Unknown encoding '{encoding}'") from None
+    @property
+    def mixed_newlines(self) -> bool:
+        """Whether the file has more than one kind of line ending."""
+        return self.line_endings is not None
 
 
 # ---------------------------------------------------------------------------------------- loading
-
-
-def _decode(data: bytes, start: int, codec: str) -> tuple[str, int, int]:
-    """Strictly decode `data[start:]` in slices; return (text with LF only, CRLF count, LF count)."""
-    dec = codecs.getincrementaldecoder(codec)("strict")
-    view = memoryview(data)
-    parts: list[str] = []
-    crlf = lf = 0
-    carry = ""
-    pos = start
-    while True:
-        end = min(pos + _SLICE, len(data))
-        final = end >= len(data)
-        try:
-            piece = carry + dec.decode(view[pos:end], final)
-        except UnicodeDecodeError as exc:
-            exc.start += pos
-            exc.end += pos
-            raise
-        carry = ""
-        # A CRLF may be split across slices: hold back a trailing CR until the next one.
-        if not final and piece.endswith("\r"):
-            piece, carry = piece[:-1], "\r"
-        pairs = piece.count("\r\n")
-        crlf += pairs
-        lf += piece.count("\n") - pairs
-        parts.append(piece.replace("\r\n", "\n") if pairs else piece)
-        if final:
-            return "".join(parts), crlf, lf
-        pos = end
 
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _explicit_codec(data: bytes, encoding: str) -> tuple[str, int, bool]:
-    """Codec, start offset and BOM flag for an encoding the writer chose."""
-    name = _canonical(encoding)
-    family = {"utf-8-sig": "utf-8", "utf-16": "utf-16", "utf-32": "utf-32"}.get(name, name)
-    if family in ("utf-16", "utf-32"):
-        for order in ("le", "be"):
-            full = f"{family}-{order}"
-            if data.startswith(_BOMS[full]) and not (
-                family == "utf-16" and data.startswith(_BOMS["utf-32-le"])
-            ):
-                return full, len(_BOMS[full]), True
-        return f"{family}-le", 0, False
-    bom = _BOMS.get(family)
-    if bom and data.startswith(bom):
-        return family, len(bom), True
-    return family, 0, False
-
-
-def load_text(path: str | os.PathLike[str], encoding: str | None = None) -> LoadedText:
-    """Read a text file, detecting its encoding unless the writer chose one ("Reopen with…")."""
-    p = Path(path)
-    name = p.name or str(p)
+def _read(p: Path, name: str) -> tuple[bytes, os.stat_result]:
     if p.is_dir():
         raise LoadError(f"{name} is a folder, not a text file")
     # A FIFO would block the open and a device (/dev/zero) never ends: regular files only.
@@ -176,74 +123,121 @@ def load_text(path: str | os.PathLike[str], encoding: str | None = None) -> Load
             st = os.fstat(f.fileno())
             if st.st_size > MAX_OPEN_BYTES:
                 raise LoadError(f"{name} is too large to open ({st.st_size // 2**20} MB)")
-            data = f.read()
+            return f.read(), st
     except FileNotFoundError:
         raise LoadError(f"{name} does not exist") from None
     except PermissionError:
         raise LoadError(f"Permission denied: you cannot read {name}") from None
     except OSError as exc:
         raise LoadError(f"Could not read {name}: {exc.strerror or exc}", exc.errno) from None
-    stamp = DiskStamp(st.st_mtime_ns, st.st_size, st.st_ino)
-    binary = LoadError(f"{name} looks like a binary file, not text")
 
-    fallback = False
-    if encoding is not None:
+
+def _binary(name: str, kind: str | None = None) -> LoadError:
+    what = f"{kind}, a binary file" if kind else "a binary file"
+    return LoadError(f"{name} looks like {what}, not text: Inkling opens plain text files only")
+
+
+_Decoded = tuple[str, EndingCollector, str, bool, bool, int]
+
+
+def _detect(data: bytes, name: str) -> _Decoded:
+    """Decode a file of unknown encoding: (text, endings, codec, bom, fallback, first bad offset
+    or -1)."""
+    codec, start = encodings.bom_codec(data)
+    if codec:
+        with contextlib.suppress(UnicodeDecodeError):
+            return (*encodings.decode(data, start, codec), codec, True, False, -1)
+        # Not really a BOM (e.g. a cp1252 file starting with "ÿþ"): detect without it.
+    kind = encodings.binary_kind(data)
+    if kind:
+        raise _binary(name, kind)
+    utf16 = encodings.utf16_without_bom(data)
+    if utf16:
+        with contextlib.suppress(UnicodeDecodeError):
+            return (*encodings.decode(data, 0, utf16), utf16, False, True, -1)
+    if b"\x00" in data[:BINARY_PROBE]:
+        raise _binary(name)
+    try:
+        return (*encodings.decode(data, 0, "utf-8"), "utf-8", False, False, -1)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    if encodings.mostly_utf8(data):
+        # UTF-8 with a few bad bytes: shown as U+FFFD and reported, not a page of mojibake.
+        encodings.start_marking()
+        return (
+            *encodings.decode(data, 0, "utf-8", encodings.MARK_ERRORS),
+            "utf-8",
+            False,
+            False,
+            first_bad,
+        )
+    with contextlib.suppress(UnicodeDecodeError):
+        return (*encodings.decode(data, 0, "cp1252"), "cp1252", False, True, -1)
+    return (*encodings.decode(data, 0, "iso8859-1"), "iso8859-1", False, True, -1)
+
+
+def load_text(path: str | os.PathLike[str], encoding: str | None = None) -> LoadedText:
+    """Read a text file, detecting its encoding unless the writer chose one ("Reopen with…")."""
+    p = Path(path)
+    name = p.name or str(p)
+    data, st = _read(p, name)
+    stamp = DiskStamp(st.st_mtime_ns, st.st_size, st.st_ino)
+    if encoding is None:
+        text, endings, codec, bom, fallback, first_bad = _detect(data, name)
+    else:
+        fallback, first_bad = False, -1
         try:
-            codec, start, bom = _explicit_codec(data, encoding)
+            codec, start, bom = encodings.explicit_codec(data, encoding)
         except LookupError as exc:
             raise LoadError(str(exc)) from None
         try:
-            text, crlf, lf = _decode(data, start, codec)
+            text, endings = encodings.decode(data, start, codec)
         except UnicodeDecodeError as exc:
             line = _line_of(data, exc.start)
             raise LoadError(
                 f"{name} is not valid {codec} (byte {exc.start} on line {line})"
             ) from None
-    else:
-        codec, start, bom = "", 0, False
-        for candidate in _BOM_ORDER:
-            if data.startswith(_BOMS[candidate]):
-                codec, start, bom = candidate, len(_BOMS[candidate]), True
-                break
-        decoded = None
-        if codec:
-            try:
-                decoded = _decode(data, start, codec)
-            except UnicodeDecodeError:
-                # Not really a BOM (e.g. a cp1252 file starting with "ÿþ"): detect without it.
-                codec, start, bom = "", 0, False
-        if decoded is None:
-            if b"\x00" in data[:BINARY_PROBE]:
-                raise binary
-            for codec in ("utf-8", "cp1252", "iso8859-1"):
-                try:
-                    decoded = _decode(data, 0, codec)
-                    break
-                except UnicodeDecodeError:
-                    fallback = True
-        assert decoded is not None  # latin-1 decodes every byte string
-        text, crlf, lf = decoded
-    if "\x00" in text[:BINARY_PROBE]:
-        raise binary
-    newline = "\r\n" if crlf > lf else "\n"
-    fmt = FileFormat(encoding=codec, newline=newline, bom=bom)
-    return LoadedText(text, fmt, fallback, stamp, mixed_newlines=bool(crlf and lf))
+    if encodings.looks_binary(text):
+        raise _binary(name)
+    bad = encodings.marked()[0] if first_bad >= 0 else 0
+    newline, line_endings = endings.result(text)
+    return LoadedText(
+        text,
+        FileFormat(encoding=codec, newline=newline, bom=bom),
+        fallback,
+        stamp,
+        line_endings=line_endings,
+        invalid_bytes=bad,
+        invalid_first_line=_line_of(data, first_bad) if first_bad >= 0 else 0,
+    )
 
 
 # ---------------------------------------------------------------------------------------- saving
 
 
-def _slices(text: str) -> Iterator[tuple[int, str]]:
-    for pos in range(0, len(text), _SLICE):
-        yield pos, text[pos : pos + _SLICE]
+Text = str | Sequence[str]  # one string, or pieces whose join is the text
 
 
-def encode_text(text: str, fmt: FileFormat) -> bytes:
-    """The bytes `save_text` would write for `text` in `fmt`; SaveError if a character won't fit."""
-    if fmt.newline not in ("\n", "\r\n"):
+def _slices(pieces: Sequence[str]) -> Iterator[str]:
+    for piece in pieces:
+        for pos in range(0, len(piece), _SLICE):
+            yield piece[pos : pos + _SLICE]
+
+
+def _breaks(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + text.count("\u2029")
+
+
+def encode_text(text: Text, fmt: FileFormat, endings: LineEndings | None = None) -> bytes:
+    """The bytes `save_text` would write for `text` in `fmt`; SaveError if a character won't fit.
+
+    With `endings` (the file's mixed line endings, and `fmt.newline` still its majority), each
+    line gets back the ending it had.
+    """
+    if fmt.newline not in NEWLINES:
         raise SaveError(f"Unsupported line ending {fmt.newline!r}")
     try:
-        codec = _canonical(fmt.encoding)
+        codec = encodings.canonical(fmt.encoding)
     except LookupError as exc:
         raise SaveError(str(exc)) from None
     bom = fmt.bom
@@ -253,20 +247,24 @@ def encode_text(text: str, fmt: FileFormat) -> bytes:
         # Python's generic codecs always write a BOM (native order); be explicit instead.
         codec, bom = f"{codec}-le", True
     out = [_BOMS[codec]] if bom and codec in _BOMS else []
+    pieces = [text] if isinstance(text, str) else text
+    newline = fmt.newline
+    if endings is not None and endings.majority == fmt.newline:
+        pieces, newline = [endings.apply("".join(pieces))], "\n"  # endings already in place
     # Incremental, so stateful codecs (ISO-2022, UTF-7) encode exactly as in one piece.
     encoder = codecs.getincrementalencoder(codec)("strict")
     line = 1
-    for pos, piece in _slices(text):
-        body = piece.replace("\n", fmt.newline) if fmt.newline != "\n" else piece
+    for piece in _slices(pieces):
+        body = piece.replace("\n", newline) if newline != "\n" else piece
         try:
-            out.append(encoder.encode(body, pos + _SLICE >= len(text)))
+            out.append(encoder.encode(body))
         except UnicodeEncodeError as exc:
             ch = exc.object[exc.start]
-            where = line + body.count("\n", 0, exc.start)
+            where = line + _breaks(body[: exc.start])
             raise SaveError(
-                f"Cannot encode character {ch!r} (U+{ord(ch):04X}) in {codec} at line {where}"
+                f"{UNENCODABLE} {ch!r} (U+{ord(ch):04X}) in {codec} at line {where}"
             ) from None
-        line += piece.count("\n")
+        line += _breaks(body)
     out.append(encoder.encode("", True))
     return b"".join(out)
 
@@ -338,13 +336,15 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> DiskStamp:
 
 def save_text(
     path: str | os.PathLike[str],
-    text: str,
+    text: Text,
     encoding: str = "utf-8",
     newline: str = "\n",
     bom: bool = False,
+    endings: LineEndings | None = None,
 ) -> DiskStamp:
     """Encode `text` (LF newlines) and replace the file at `path` atomically; return its stamp."""
-    data = encode_text(text, FileFormat(encoding=encoding, newline=newline, bom=bom))
+    fmt = FileFormat(encoding=encoding, newline=newline, bom=bom)
+    data = encode_text(text, fmt, endings)
     return atomic_write(path, data)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from desktop_app.rewrite.guard_facts import content_stems
+from desktop_app.rewrite.guard.facts import content_stems
 
 _TAG_OPEN = re.compile(r"<\s*text\s*>", re.IGNORECASE)
 _TAG_CLOSE = re.compile(r"<\s*/\s*text\s*>", re.IGNORECASE)

@@ -10,7 +10,6 @@ block. The window calls it from its open / save / close methods; everything else
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import uuid
 from collections.abc import Callable
@@ -24,17 +23,18 @@ from PySide6.QtWidgets import QMenu
 from desktop_app.documents.document import DocumentFile
 from desktop_app.documents.recovery import Snapshot
 from desktop_app.documents.snapshots import Snapshotter
-from desktop_app.documents.storage import FileFormat, StorageError, load_text
+from desktop_app.documents.storage import FileFormat
+from desktop_app.documents.text_copy import TextCopier
 from desktop_app.documents.word_count import (
     WordCounter,
     block_word_counts,
     has_altered_characters,
 )
 from desktop_app.relay import Background
-from ui.documents.file_menu import add_document_menus
+from ui.documents.file_menu import add_document_menus, encoding_notice
 from ui.documents.large_document import LARGE_TEXT_CHARS, SlicedInsert, new_plain_document
 from ui.documents.outside_change_dialog import DiffDialog, NoticeBar, OutsideChanges
-from ui.documents.recovery_dialog import DISCARD, RESTORE, RecoveryDialog
+from ui.documents.recovery_dialog import DISCARD, RESTORE, RecoveryDialog, find_offers
 from ui.highlighter import highlighter_for
 
 log = logging.getLogger(__name__)
@@ -52,15 +52,19 @@ class DocumentGuard(QObject):
         self.window = window
         self.editor = window.editor
         self.snapshotter: Snapshotter | None
+        # Why crash recovery is off or failing ("" while it works): the window says so.
+        self.recovery_problem = ""
         try:
             self.snapshotter = Snapshotter(self)
         except (OSError, RuntimeError) as exc:  # no recovery beats no editor
             log.warning("Crash recovery is off: %s", exc)
             self.snapshotter = None
+            self.recovery_problem = f"Crash recovery is off: {exc}"
         else:
             self.snapshotter.written.connect(self._on_snapshot_written)
             self.snapshotter.failed.connect(self._on_snapshot_failed)
         self.background = Background(self)
+        self.copier = TextCopier(self)  # big texts are copied a few ms per event-loop turn
         self.counter = WordCounter(self.editor)
         self.bar = NoticeBar(window)
         window.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.bar)
@@ -84,6 +88,7 @@ class DocumentGuard(QObject):
     def _start(self) -> None:
         self.ensure_menus()
         self.bar.dismiss()  # restoreState may have shown it from a previous session
+        self._show_recovery_problem()
         if self.offer_at_start:
             self.offer_recovery()
 
@@ -91,14 +96,19 @@ class DocumentGuard(QObject):
         """Add File → Reopen with Encoding and Recover Unsaved Text (once)."""
         if self.encoding_menu is not None or not hasattr(self.window, "recent_menu"):
             return
+        window = self.window
         self.encoding_menu = add_document_menus(
-            self.window.recent_menu, self.reopen_with, self.offer_recovery
+            window.recent_menu, self.reopen_with, self.offer_recovery, window.save_with_encoding
         )
 
     # ----------------------------------------------------------------- replacing the text
     def text(self) -> str:
         """The editor's exact text (what is saved and snapshotted)."""
         return self.counter.text()
+
+    def text_async(self, then: Callable[[list[str] | None], None]) -> None:
+        """The exact text in pieces, copied without stalling the GUI (see `text_copy`)."""
+        self.copier.copy(self.editor.document(), then)
 
     def counts(self) -> tuple[int, int]:
         """(words, characters) of the document, without scanning it."""
@@ -120,6 +130,7 @@ class DocumentGuard(QObject):
 
     def set_text(self, text: str, ready: Callable[[], None]) -> None:
         """Replace the editor's whole text, then call `ready` (later, for a big text)."""
+        self.copier.finish_all()  # a save or snapshot still copying gets the text it was for
         self.cancel_build()
         if len(text) <= LARGE_TEXT_CHARS:
             self._set_small(text)
@@ -193,14 +204,13 @@ class DocumentGuard(QObject):
         self._key = uuid.uuid4().hex
         self.outside.follow(file.path, file.stamp)
         self.bar.dismiss()
-        if file.encoding_fallback and file.path is not None:
+        notice = encoding_notice(file)  # a fallback encoding, or bad UTF-8 bytes
+        if notice:
             self.bar.show_notice(
-                "encoding",
-                f"“{file.path.name}” is not valid UTF-8, so it was opened as "
-                f"{file.format.encoding}. If some characters look wrong, reopen it with the "
-                "right encoding.",
-                [("Reopen with &Encoding…", self._pop_encoding_menu)],
+                "encoding", notice, [("Reopen with &Encoding…", self._pop_encoding_menu)]
             )
+        else:
+            self._show_recovery_problem()
         self._refresh_highlighter(file.path)
 
     def _refresh_highlighter(self, path: Path | None) -> None:
@@ -231,7 +241,7 @@ class DocumentGuard(QObject):
             return
         file = self.window.file
         self.snapshotter.schedule(
-            self._key, str(file.path) if file.path else None, self.text, file.stamp
+            self._key, str(file.path) if file.path else None, self.text, file.stamp, self.text_async
         )
 
     def _on_modification_changed(self, modified: bool) -> None:
@@ -240,6 +250,9 @@ class DocumentGuard(QObject):
 
     def _on_snapshot_written(self, key: str) -> None:
         self._snapshot_error = ""
+        if self.recovery_problem:  # working again
+            self.recovery_problem = ""
+            self.bar.dismiss("recovery")
         if key == self._key and self._superseded_snapshot is not None:
             self._superseded_snapshot.discard()  # the restored text now has its own snapshot
             self._superseded_snapshot = None
@@ -251,16 +264,31 @@ class DocumentGuard(QObject):
             self._superseded_snapshot = None
 
     def _on_snapshot_failed(self, _key: str, reason: str) -> None:
+        self.recovery_problem = f"Crash recovery is failing: {reason}"
         if reason != self._snapshot_error:
             self._snapshot_error = reason
             self.window.status.showMessage(f"Recovery copy not saved: {reason}", 8000)
+            self._show_recovery_problem()
 
-    def emergency_snapshot(self) -> None:
-        """Write the unsaved text to the recovery folder now (the crash hook calls this)."""
-        if self.snapshotter is None or not self.window.is_dirty():
-            return
+    def _show_recovery_problem(self) -> None:
+        # A notice, not only the log: the writer must know a crash would lose the text.
+        if self.recovery_problem and self.bar.kind in (None, "recovery"):
+            self.bar.show_notice(
+                "recovery",
+                f"{self.recovery_problem}. Unsaved text would be lost if Inkling crashed: "
+                "save often.",
+                [],
+            )
+
+    def emergency_snapshot(self) -> bool | None:
+        """Write the unsaved text to the recovery folder now (the crash hook calls this):
+        True when it was written, False when it could not be, None with nothing unsaved."""
+        if not self.window.is_dirty():
+            return None
+        if self.snapshotter is None:
+            return False
         self._on_edited()
-        self.snapshotter.flush(5.0)
+        return self.snapshotter.flush(5.0, everything=True)
 
     def offer_recovery(self) -> None:
         """Look for snapshots left by instances that died, then offer each (off the GUI thread)."""
@@ -268,18 +296,7 @@ class DocumentGuard(QObject):
             return
         self._offering = True
         store = self.snapshotter.store
-
-        def find() -> list[tuple[Snapshot, str, bool, FileFormat | None]]:
-            found = []
-            for snapshot in store.pending():
-                fmt = None
-                if snapshot.path:
-                    with contextlib.suppress(StorageError):
-                        fmt = load_text(snapshot.path).format
-                found.append((snapshot, snapshot.diff(), snapshot.disk_changed(), fmt))
-            return found
-
-        self.background.run(find, self._offer)
+        self.background.run(lambda: find_offers(store), self._offer)
 
     def _offer(self, found: object) -> None:
         try:

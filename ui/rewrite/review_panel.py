@@ -44,6 +44,22 @@ def _formats() -> tuple[QTextCharFormat, QTextCharFormat, QTextCharFormat]:
     return plain, deleted, inserted
 
 
+def render_word_diff(view: QPlainTextEdit, runs, show: str) -> None:
+    """Show one side of word-level `runs` in `view`: equal text, and the `show` runs (DELETE:
+    struck out in red, INSERT: green); the other side's runs are left out."""
+    plain, deleted, inserted = _formats()
+    view.clear()
+    cursor = view.textCursor()
+    cursor.beginEditBlock()
+    for op, text in runs:
+        if op == EQUAL:
+            cursor.insertText(text, plain)
+        elif op == show:
+            cursor.insertText(text, deleted if op == DELETE else inserted)
+    cursor.endEditBlock()
+    view.moveCursor(QTextCursor.MoveOperation.Start)
+
+
 class ReviewPanel(QWidget):
     """Original | proposal, a message line, and Replace / Insert below / Copy / Try again / Discard."""
 
@@ -236,17 +252,7 @@ class ReviewPanel(QWidget):
         self._set_buttons(apply=False, retry=False, discard=False)
 
     def _render(self, view: QPlainTextEdit, runs, show: str) -> None:
-        plain, deleted, inserted = _formats()
-        view.clear()
-        cursor = view.textCursor()
-        cursor.beginEditBlock()
-        for op, text in runs:
-            if op == EQUAL:
-                cursor.insertText(text, plain)
-            elif op == show:
-                cursor.insertText(text, deleted if op == DELETE else inserted)
-        cursor.endEditBlock()
-        view.moveCursor(QTextCursor.MoveOperation.Start)
+        render_word_diff(view, runs, show)
 
     def proposal_text(self) -> str:
         """The proposal as shown."""

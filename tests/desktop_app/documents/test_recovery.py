@@ -263,3 +263,49 @@ def test_kill_mid_typing_loses_only_the_last_moments(tmp_path):
     # at least as long as the last snapshot reported before the kill.
     assert typed_text(10_000).startswith(snap.text)
     assert len(snap.text) >= written[-1] > written[0] > 0
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"saved_at": "yesterday"},
+        {"opened_stamp": "abc"},
+        {"pid": [1]},
+        {"owner": None, "doc_key": {"a": 1}, "opened_stamp": [1, 2]},
+    ],
+)
+def test_one_unreadable_metadata_file_does_not_hide_the_others(folder, bad):
+    dead = RecoveryStore(folder)
+    dead.snapshot("good", None, "the text to offer")
+    dead.snapshot("broken", None, "cannot be described")
+    meta_file = next(
+        p for p in folder.glob("snap-*.json") if json.loads(p.read_text())["doc_key"] == "broken"
+    )
+    meta = json.loads(meta_file.read_text())
+    meta.update(bad)
+    meta_file.write_text(json.dumps(meta))
+    dead.close()
+    store = RecoveryStore(folder)
+    assert [s.text for s in store.pending()] == ["the text to offer"]
+    store.close()
+
+
+def test_changes_are_hunks_with_words_marked(folder, tmp_path):
+    doc = tmp_path / "essay.txt"
+    lines = [f"line {i} of the essay" for i in range(40)]
+    save_text(doc, "\n".join(lines) + "\n")
+    edited = list(lines)
+    edited[5] = "line 5 of the long essay"
+    edited[30] = "line thirty of the essay"
+    store = RecoveryStore(folder)
+    store.snapshot("d", str(doc), "\n".join(edited) + "\n")
+    store.close()
+    other = RecoveryStore(folder)
+    (snap,) = other.pending()
+    hunks = snap.changes()
+    assert [(h.before_line, h.after_line) for h in hunks] == [(4, 4), (29, 29)]
+    first = hunks[0].runs
+    assert ("insert", "long ") in first
+    assert "".join(t for op, t in first if op != "insert") == "\n".join(lines[3:8]) + "\n"
+    assert ("delete", "30") in hunks[1].runs and ("insert", "thirty") in hunks[1].runs
+    other.close()
