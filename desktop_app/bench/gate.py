@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 DEFAULT_THRESHOLDS = "0.1,0.2,0.25,0.3,0.35,0.4,0.5"
+TOP_K = 3  # first tokens asked of the model for `alternatives_hit` (the greedy one among them)
 
 
 def add_parser(benches) -> None:
@@ -59,11 +60,9 @@ class Prompts:
         self.max_tokens = max_tokens
         self.anchor: int | None = None
         self.pieces: dict[str, list] = {}
-        # The likeliest first tokens of each prompt's generation, when the model can say.
+        # The likeliest first tokens of each prompt's generation, when the model can say
+        # (`Piece.alternatives`, from the same logits as the probabilities).
         self.top_k: dict[str, list[tuple[str, float]]] = {}
-        from desktop_app.bench.gate_document import FirstTokenTopK
-
-        self._top_k = FirstTokenTopK.install(model)
 
     def at(self, typed: int):
         """(prompt, pieces) once `typed` characters of the body are in; (None, []) where the
@@ -84,15 +83,16 @@ class Prompts:
         self.anchor = choose_anchor(before_start, before, self.anchor, len(document))
         prompt = build_prompt(self.anchor, before_start, before)
         if prompt.prompt not in self.pieces:
-            if self._top_k is not None:
-                self._top_k.arm()
-            stream = self.model.stream(inline_request(prompt.prompt, self.max_tokens))
+            request = inline_request(prompt.prompt, self.max_tokens)
+            request.top_k = TOP_K
+            stream = self.model.stream(request)
             try:
-                self.pieces[prompt.prompt] = list(stream)
+                self.pieces[prompt.prompt] = pieces = list(stream)
             finally:
                 stream.close()
-            if self._top_k is not None and self._top_k.last:
-                self.top_k[prompt.prompt] = self._top_k.last
+            alternatives = getattr(pieces[0], "alternatives", ()) if pieces else ()
+            if alternatives:
+                self.top_k[prompt.prompt] = list(alternatives)
         return prompt, self.pieces[prompt.prompt]
 
 
@@ -194,20 +194,25 @@ def run(args: argparse.Namespace) -> int:
     from desktop_app import paths
     from desktop_app.bench.common import write_json
     from desktop_app.bench.gate_document import measure, print_figures
-    from desktop_app.bench.typing_script import stretch
+    from desktop_app.bench.typing_script import prepare_text, stretch
     from desktop_app.cli.model_flags import spec_from_args
     from desktop_app.inline.engine import MAX_TOKENS, MIN_FIRST_PROB
     from models.factory import open_model
 
     thresholds = [float(value) for value in args.thresholds.split(",") if value.strip()]
-    context, body = stretch(Path(args.text).read_text(encoding="utf-8"), args.start, args.chars)
+    raw = Path(args.text).read_text(encoding="utf-8")
+    context, body = stretch(raw, args.start, args.chars)
+    # The document model knows all of the document before the typed stretch.
+    history = prepare_text(raw)
+    at = history.find(context + body)
+    history = history[: at + len(context)] if at >= 0 else context
     spec = spec_from_args(args.inline_model, args, "inline")
     model = open_model(spec, role="inline", models_dir=paths.models_dir())
     try:
         started = time.perf_counter()
         prompts = Prompts(model, context, body, MAX_TOKENS)
         rows = sweep(prompts, thresholds)
-        document = None if args.no_document else measure(prompts, MIN_FIRST_PROB)
+        document = None if args.no_document else measure(prompts, MIN_FIRST_PROB, history)
         wall_s = time.perf_counter() - started
     finally:
         model.close()

@@ -278,52 +278,14 @@ def _whole_word(token: str, doc: DocumentModel, before: str) -> str:
     return first_word(doc.complete_word(stem, typing=False) or stem)
 
 
-class FirstTokenTopK:
-    """Records the `k` likeliest first tokens of each generation of a local model, from the
-    same logits its probabilities come from (bench-only: it wraps `LocalModel`'s logits
-    processor, which a later `Piece.alternatives` could do in the model itself)."""
+def measure(prompts, threshold: float, history: str | None = None) -> dict:
+    """Every variant in both views, and the alternatives, at `threshold`.
 
-    def __init__(self, model, k: int = 3) -> None:
-        self.k, self.last = k, None
-        self._armed = False
-        original = model._capture_logits
-        llm = model._llm
-
-        def capture(input_ids, scores):
-            job = model._current
-            if self._armed and job is not None and not job.sampled:
-                import numpy as np
-
-                logits = np.asarray(scores, dtype=np.float64)
-                top = np.argpartition(-logits, self.k)[: self.k]
-                top = top[np.argsort(-logits[top])]
-                shift = np.exp(logits - logits.max())
-                total = shift.sum()
-                self.last = [
-                    (llm.detokenize([int(t)]).decode("utf-8", "replace"), float(shift[t] / total))
-                    for t in top
-                ]
-                self._armed = False
-            return original(input_ids, scores)
-
-        model._capture_logits = capture
-
-    @classmethod
-    def install(cls, model, k: int = 3) -> FirstTokenTopK | None:
-        """A recorder on `model`, or None when it is not a local model."""
-        if not (hasattr(model, "_capture_logits") and hasattr(model, "_llm")):
-            return None
-        return cls(model, k)
-
-    def arm(self) -> None:
-        """Record the next generation's first token."""
-        self.last, self._armed = None, True
-
-
-def measure(prompts, threshold: float) -> dict:
-    """Every variant in both views, and the alternatives, at `threshold`."""
-    docs = DocumentAt(prompts.context, prompts.body)
-    out: dict = {"threshold": threshold, "variants": {}}
+    `history` is all of the document before the typed body (it ends with the prompts'
+    context): the app's document model knows the whole document, not just the prompt window.
+    """
+    docs = DocumentAt(history if history is not None else prompts.context, prompts.body)
+    out: dict = {"threshold": threshold, "document_chars": len(docs.context), "variants": {}}
     for name, policy in VARIANTS.items():
         writer, saved = as_writer(prompts, docs, threshold, policy)
         out["variants"][name] = {
