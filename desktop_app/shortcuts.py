@@ -50,6 +50,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("view_full_screen", "Full Screen", standard="FullScreen"),
     Command("view_focus_mode", "Focus Mode", "Ctrl+Shift+D"),
     Command("view_inline", "Inline Suggestions", "Ctrl+Shift+Space"),
+    # Copilot's and Zed's keys for a suggestion's alternatives, and for asking now.
+    Command("inline_next", "Next Suggestion", "Alt+]"),
+    Command("inline_previous", "Previous Suggestion", "Alt+["),
+    Command("inline_now", "Suggest Now", "Alt+\\"),
+    Command("view_check_spelling", "Check Spelling and Grammar"),  # ui.proofreading
+    Command("edit_next_issue", "Next Spelling or Grammar Issue", "F7"),
     # Rewrites (from their catalogue): Ctrl+Shift+letter, clear of the platform's Ctrl+Shift+S/Z/G
     # (Save As, Redo, Find Previous) and of the input methods' Ctrl+Shift+U and Ctrl+Shift+E.
     *(Command(f"rewrite_{a.id}", a.plain_label, a.shortcut) for a in ACTIONS),

@@ -48,11 +48,17 @@ class GenerationRequest:
     max_tokens: int = 16
     stop: tuple[str, ...] = ()
     temperature: float = 0.0
+    # Sampling seed when `temperature > 0`: the same seed gives the same text again, another
+    # seed another text (None: the backend's own choice).
+    seed: int | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     priority: Priority = Priority.BACKGROUND
     # Report the probability of each generated token in `Piece.prob` (local backends compute
     # it from the real logits; remote backends may leave it None).
     want_probs: bool = False
+    # With want_probs, also report the `top_k` likeliest first tokens, from the same logits,
+    # in the first piece's `alternatives` (inline alternatives at no extra cost; 0: none).
+    top_k: int = 0
 
 
 @dataclass
@@ -61,6 +67,7 @@ class Piece:
 
     text: str
     prob: float | None = None
+    alternatives: tuple[tuple[str, float], ...] = ()  # (token text, prob), first piece only
 
 
 @dataclass

@@ -8,6 +8,7 @@ background generations wait between tokens (and between prompt batches) until it
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 # How often a paused background generation re-checks its own cancel flag while it waits.
@@ -20,6 +21,7 @@ class RealtimeGate:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._realtime = 0
+        self._last_exit = float("-inf")  # monotonic time the last realtime generation ended
 
     def enter_realtime(self) -> None:
         """Mark a realtime generation as running."""
@@ -32,7 +34,22 @@ class RealtimeGate:
             self._realtime -= 1
             if self._realtime <= 0:
                 self._realtime = 0
+                self._last_exit = time.monotonic()
                 self._cond.notify_all()
+
+    def note_activity(self) -> None:
+        """The writer is typing: background work stays on one thread for a while (see
+        `models.local.threads`), as right after a realtime generation."""
+        with self._cond:
+            self._last_exit = max(self._last_exit, time.monotonic())
+
+    def quiet_for(self) -> float:
+        """Seconds since the last realtime generation ended (or the writer last typed); 0.0
+        while one runs."""
+        with self._cond:
+            if self._realtime > 0:
+                return 0.0
+            return time.monotonic() - self._last_exit
 
     def wait_for_background_turn(self, should_abort: Callable[[], bool] | None = None) -> bool:
         """Block while realtime work runs; return False if `should_abort()` became true meanwhile."""

@@ -66,6 +66,7 @@ class MainWindow(FileActions, QMainWindow):
         self.models = None
         self.engine = None
         self.inline = None
+        self.inline_on = settings.inline_enabled  # for this document (view_memory remembers)
         self.rewrite_ui = None
         self.proofreading = None  # ui.proofreading.controller.ProofreadingUI, once started
         self._owns_models = False
@@ -239,7 +240,7 @@ class MainWindow(FileActions, QMainWindow):
         self.models = model_host or ModelHost(self)
         self._owns_models = own
         self.engine = SuggestionEngine(
-            lambda: self.models.model("inline") if self.settings.inline_enabled else None,
+            lambda: self.models.model("inline") if self.inline_on else None,
             lambda: self.inline.context(),
             self,
         )
@@ -247,8 +248,8 @@ class MainWindow(FileActions, QMainWindow):
         self.engine.temperature = self.settings.inline.temperature
         self.inline = InlineController(self.editor, self.engine, self.status)
         self.models.state_changed.connect(self._on_model_state)
-        self.engine.enabled = self.settings.inline_enabled
-        self.inline_action.setChecked(self.settings.inline_enabled)
+        self.engine.enabled = self.inline_on
+        self.inline_action.setChecked(self.inline_on)
         state, message = self.models.state("inline")
         self._on_model_state("inline", state, message)
         if own:
@@ -277,7 +278,7 @@ class MainWindow(FileActions, QMainWindow):
             return
         if self.inline is None:
             return
-        if not self.settings.inline_enabled:
+        if not self.inline_on:
             self.inline.show_state("off", "Suggestions off")
         elif state == "ready":
             self.inline.show_state("idle", message)
@@ -287,12 +288,21 @@ class MainWindow(FileActions, QMainWindow):
             if state == "unavailable":
                 self.status.showMessage(f"Inline suggestions unavailable: {message}", 10000)
 
-    def set_inline_enabled(self, enabled: bool) -> None:
-        """View → Inline suggestions: turn them on or off (remembered)."""
-        self.settings.inline_enabled = enabled
+    def set_inline_enabled(self, enabled: bool, remember: bool = True) -> None:
+        """View → Inline suggestions, for this document (remembered for its file, or as the
+        default for a document without one)."""
+        from desktop_app.view_memory import remember_inline
+
+        changed, self.inline_on = enabled != self.inline_on, enabled
         self.inline_action.setChecked(enabled)
-        self.persist_settings()
-        if self.engine is not None:
+        if remember:
+            path, views = self.file.path, self.settings.file_views
+            if path is not None:
+                self.settings.file_views = remember_inline(views, path, enabled)
+            else:
+                self.settings.inline_enabled = enabled
+            self.persist_settings()
+        if self.engine is not None and (changed or remember):
             self.engine.set_enabled(enabled)
             if enabled:
                 self._on_model_state("inline", *self.models.state("inline"))

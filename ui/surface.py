@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget
 
-from desktop_app.view_memory import FileView, recall, remember
+from desktop_app.view_memory import FileView, recall, recall_inline, remember
 from ui.documents.saved_state import SavedState
 from ui.export import Exporter
 from ui.page import apply_appearance, show_first_page
@@ -171,6 +171,9 @@ class Surface(QObject):
         self._session_words = self.window.guard.counts()[0]
         self.window.status.start_session(self._session_words)
         self.saved_state.reset()
+        settings = self.window.settings  # inline suggestions on or off, as left in this file
+        chosen = recall_inline(settings.file_views, file.path) if file.path is not None else None
+        self.window.set_inline_enabled(settings.inline_enabled if chosen is None else chosen, False)
         if file.path is None:
             return
         place = recall(self.window.settings.file_views, file.path)

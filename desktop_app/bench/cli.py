@@ -1,4 +1,5 @@
-"""`inkling bench typing|rewrite|open|gate`: benchmarks (all but `gate` drive the real window)."""
+"""`inkling bench …`: benchmarks (typing, rewrite and open drive the real window; gate, proofread
+and fidelity run without it)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ BENCHES = {
     "open": "desktop_app.bench.open_file",
     "gate": "desktop_app.bench.gate",
     "proofread": "desktop_app.bench.proofread",
+    "fidelity": "desktop_app.bench.fidelity",
 }
 
 

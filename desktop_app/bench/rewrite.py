@@ -304,9 +304,13 @@ def run(args: argparse.Namespace) -> int:
     rest = text.split("\n\n")[after:]
     context = rest[0] if rest else "The writer's own paragraph."
     body = " " + re.sub(r"\s+", " ", " ".join(rest[1:]))[:4000]
-    actions = args.actions.split(",") if args.actions else [a.id for a in ACTIONS]
+    # Fix Grammar is Harper's, not a model's (`inkling bench proofread` measures it).
+    models = [a.id for a in ACTIONS if a.id != "grammar"]
+    actions = args.actions.split(",") if args.actions else models
     for action in actions:
         get_action(action)  # an unknown id fails here, before the window opens
+        if action not in models:
+            raise SystemExit(f"{action}: not a model rewrite; see `inkling bench proofread`")
     bench = RewriteBench(
         paragraphs,
         context,

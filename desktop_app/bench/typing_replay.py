@@ -102,6 +102,8 @@ class TypingReplay:
             "shown": len(results.latencies),
             "accepted": results.accepted,
             "saved_chars": results.saved_chars,
+            "saved_ratio": results.saved_chars / len(self.body) if self.body else 0.0,
+            "invented_shown": results.invented_shown,
             "calls_per_pause": engine.calls / len(pauses) if pauses else None,
             "debounce_ms": engine.debounce_ms,
             "min_prob": engine.min_first_prob,
@@ -127,6 +129,8 @@ class TypingReplay:
             # The pause ends now: what did the writer see, and what do they type next?
             self._pause.shown = editor.ghost_text() or None
             self._pause.next_word = first_word(self.body[self._i :])
+            if self._pause.shown and self._new_fact(self._pause.shown):
+                self.results.invented_shown += 1
             self.results.pauses.append(self._pause)
             self._pause = None
         if self._i >= len(self.body):
@@ -149,6 +153,15 @@ class TypingReplay:
         if delay >= PAUSE_MS:
             self._pause = PauseRecord()
         QTimer.singleShot(delay, self._step)
+
+    def _new_fact(self, shown: str) -> bool:
+        """True when `shown` brings in a number, date or name the document does not have."""
+        from desktop_app.inline.document_aware import WindowFacts
+        from desktop_app.inline.facts import introduces_new_fact
+
+        _start, before = self.window.editor.text_before_cursor(2000)
+        known = WindowFacts(self.window.engine.judge.feed.model, before)
+        return introduces_new_fact(shown, known, before=before[-300:]) is not None
 
     # ----------------------------------------------------------------- the raw baseline
     @staticmethod

@@ -104,3 +104,4 @@ class Results:
     saved_chars: int = 0
     accepted: int = 0
     calls: int = 0
+    invented_shown: int = 0  # shown at a pause, bringing in a number, date or name new to the text

@@ -34,6 +34,7 @@ REWRITE_TEXT = (
     "a little bit earlier than usual."
 )
 REWRITE_ACTION = "concise"
+PROOFREAD_TEXT = "She recieved the letter yesterday."  # one known misspelling
 # The app drops inline suggestions that take longer than this to start (remote inline deadline).
 INLINE_DEADLINE_MS = 1500.0
 # A full licence text is thousands of characters; less means the About box would show only the
@@ -294,6 +295,27 @@ def _rewrite(model, step: Step, dog: Watchdog) -> None:
         step.note = "longer than the original: the model may have added chatter"
 
 
+def _proofread(dog: Watchdog) -> str:
+    """Harper, offline: build the linter and flag a known misspelling; one summary line."""
+    from desktop_app.perf import format_ms
+
+    dog.stage = "proofreading a sentence with Harper"
+    started = time.perf_counter()
+    try:
+        from desktop_app.proofreading import Proofreader
+
+        proofreader = Proofreader()
+        built = time.perf_counter()
+        issues = proofreader.lint_paragraph(PROOFREAD_TEXT)
+    except Exception as error:  # harper missing from the installation, say
+        raise CheckFailed(f"proofreading: {type(error).__name__}: {error}") from None
+    linted = time.perf_counter()
+    if not any(i.text == "recieved" and "received" in i.suggestions for i in issues):
+        raise CheckFailed("proofreading: Harper did not flag the misspelling 'recieved'")
+    build_ms, lint_ms = (built - started) * 1000, (linted - built) * 1000
+    return f"Harper: linter {format_ms(build_ms)}, 'recieved' flagged in {format_ms(lint_ms)}"
+
+
 def _licences(dog: Watchdog) -> str:
     """Check that Help → About can show each bundled model's full licence; one summary line."""
     from models.registry import about_entries
@@ -311,7 +333,7 @@ def _licences(dog: Watchdog) -> str:
     return ", ".join(parts)
 
 
-def _report(steps: list[Step], source: str, licences: str, started: float) -> None:
+def _report(steps: list[Step], source: str, licences: str, started: float, proofread="") -> None:
     from desktop_app.perf import format_ms
 
     print(f"inkling check: OK ({(time.perf_counter() - started):.1f} s; models from {source})")
@@ -320,6 +342,7 @@ def _report(steps: list[Step], source: str, licences: str, started: float) -> No
         timing = f"load {format_ms(step.load_ms)}, first token {format_ms(step.first_ms)}"
         print(f"{'':8} {timing}, total {format_ms(step.total_ms)}")
         print(f"{'':8} -> {step.output!r}" + (f"  ({step.note})" if step.note else ""))
+    print(f"proofread {proofread}")
     print(f"licences {licences}")
     sys.stdout.flush()
 
@@ -342,6 +365,7 @@ def _check(args: argparse.Namespace, dog: Watchdog, started: float) -> list[Step
             opened.append(model)
         _rewrite(model, rewrite, dog)
         args.licences = _licences(dog)
+        args.proofread = _proofread(dog)
         return [inline, rewrite]
     finally:
         dog.stage = "closing the models"
@@ -370,5 +394,5 @@ def run(args: argparse.Namespace) -> int:
         _fail_line(f"{type(error).__name__}: {error}")
         return EXIT_FAILED
     dog.stop()
-    _report(steps, args.source, args.licences, started)
+    _report(steps, args.source, args.licences, started, args.proofread)
     return 0

@@ -161,3 +161,38 @@ def main(argv: list[str], stdout: TextIO | None = None, stderr: TextIO | None = 
     except SystemExit as exit_:
         return int(exit_.code or 0)
     return run(args, stdout, stderr)
+
+
+def rewrite_with_harper(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    """`inkling rewrite --action grammar`: Harper's fixes, byte for byte what `--fix` writes.
+
+    No model is loaded: Fix Grammar and Spelling is Harper's job (issue 12). Outputs go where
+    `inkling rewrite` puts them (stdout, `-o`, or FILE.grammar.EXT for several inputs).
+    """
+    from desktop_app.cli import rewrite as cli_rewrite
+    from desktop_app.proofreading import Proofreader, ProofreadSettings, fix_text
+
+    try:
+        inputs = cli_rewrite._load_inputs(args.files)
+        targets = cli_rewrite._targets(args, [source for source, _ in inputs])
+    except cli_rewrite._Failure as failure:
+        print(f"{cli_rewrite.PROG}: {failure}", file=stderr, flush=True)
+        return failure.status
+    proofreader = Proofreader()
+    failures = 0
+    for (source, loaded), target in zip(inputs, targets, strict=True):
+        plan = fix_text(loaded.text, proofreader, ProofreadSettings())
+        if target is None:
+            stdout.write(plan.fixed_text)
+            stdout.flush()
+            continue
+        fmt = loaded.format
+        try:
+            save_text(target, plan.fixed_text, fmt.encoding, fmt.newline, fmt.bom)
+        except StorageError as error:
+            failures += 1
+            print(f"{source}: failed: {error}", file=stderr, flush=True)
+            continue
+        done = f"{len(plan.fixes)} fixed, {len(plan.open)} left for you; Harper, no model"
+        print(f"{source} → {target} ({done})", file=stderr, flush=True)
+    return cli_rewrite.EXIT_FAILED if failures else cli_rewrite.EXIT_OK

@@ -4,10 +4,13 @@
     inkling rewrite --action concise notes.txt -o short.txt
     inkling rewrite --action formal a.txt b.txt             # writes a.formal.txt, b.formal.txt
     inkling rewrite --action custom --instruction "use British spelling" letter.txt
+    inkling rewrite --action grammar --resume *.txt         # continue an interrupted batch
 
 The same job code as the window (`desktop_app.rewrite.jobs.run_job_sync`) does the work. Progress lines
 go to stderr as the work moves; results go to stdout or to files, each written atomically once
-its job has finished, so an interrupted run never leaves a partial output file.
+its job has finished, so an interrupted run never leaves a partial output file. Every finished
+chunk is kept in the job store as it finishes: `--resume` continues an interrupted batch,
+keeping the output files already written and the chunks already done.
 
 Exit status: 0 success; 1 a rewrite failed; 2 bad arguments or an unreadable input file;
 3 the model could not be loaded; 130 interrupted (Ctrl+C). Every failure prints one line.
@@ -22,9 +25,11 @@ from pathlib import Path
 from typing import TextIO
 
 from desktop_app.cli.model_flags import FlagError, add_model_options, spec_from_args
+from desktop_app.cli.rewrite_store import BatchStore, reusable_output, run_recorded
 from desktop_app.documents.storage import LoadedText, LoadError, StorageError, load_text, save_text
+from desktop_app.jobstore.records import StoredState
 from desktop_app.rewrite.actions import CLI_ACTION_IDS, get_action
-from desktop_app.rewrite.jobs import JobProgress, RewriteJob, run_job_sync
+from desktop_app.rewrite.jobs import JobProgress, RewriteJob
 from models.base import Cancelled, ModelError, ModelUnavailable, TextModel
 from models.spec import ModelSpec
 
@@ -57,6 +62,11 @@ def _configure(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     )
     add_model_options(parser, roles=("rewrite",))
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted run: keep finished output files and finished chunks",
+    )
     return parser
 
 
@@ -138,9 +148,14 @@ def run(
 ) -> int:
     """Run `inkling rewrite` for parsed `args`; returns the exit status."""
     stdout, stderr = stdout or sys.stdout, stderr or sys.stderr
+    if args.action == "grammar":  # Harper's fixes, as `inkling proofread --fix`: no model
+        from desktop_app.cli.proofread import rewrite_with_harper
+
+        return rewrite_with_harper(args, stdout, stderr)
     current: RewriteJob | None = None
     written: list[Path] = []
     model: TextModel | None = None
+    batch: BatchStore | None = None
     try:
         action = get_action(args.action)
         if action.needs_instruction and not (args.instruction or "").strip():
@@ -152,22 +167,38 @@ def run(
         inputs = _load_inputs(args.files)
         targets = _targets(args, [source for source, _ in inputs])
         model = _open(spec, stderr, args.quiet)
+        batch = BatchStore(stderr)
         failures = 0
         for (source, loaded), target in zip(inputs, targets, strict=True):
+            stored = batch.match(source.absolute(), action.id, args.instruction, loaded.text)
+            if args.resume and stored is not None and reusable_output(stored, target):
+                written.append(target)
+                print(f"{source} → {target} (kept from the interrupted run)", file=stderr)
+                continue
+            if not args.resume and stored is not None and stored.state == StoredState.INTERRUPTED:
+                hint = "an interrupted run is kept; --resume continues it"
+                print(f"{source.name}: {hint}", file=stderr)
             current = RewriteJob(action.id, loaded.text, args.instruction)
             printer = _ProgressPrinter(source.name, stderr, args.quiet)
             try:
-                result = run_job_sync(current, model, on_progress=printer)
+                result, job_id = run_recorded(
+                    batch, current, model, source.absolute(), stored if args.resume else None,
+                    stderr, printer,
+                )  # fmt: skip
             except Cancelled:
                 raise KeyboardInterrupt from None
             except ModelError as error:
                 failures += 1
                 print(f"{source}: failed: {error}", file=stderr, flush=True)
                 continue
+            for warning in current.warnings:  # what the guard found: the writer should check it
+                print(f"{source.name}: warning: {warning.message}", file=stderr, flush=True)
             seconds = (current.stats.final_ms or 0) / 1000
             if target is None:
                 stdout.write(result)
                 stdout.flush()
+                batch.written(job_id, result)
+                batch.current = None
                 continue
             try:
                 save_text(target, result, "utf-8", loaded.format.newline)
@@ -175,6 +206,8 @@ def run(
                 failures += 1
                 print(f"{source}: failed: {error}", file=stderr, flush=True)
                 continue
+            batch.written(job_id, result)
+            batch.current = None
             written.append(target)
             print(f"{source} → {target} ({seconds:.1f} s)", file=stderr, flush=True)
         if failures:
@@ -188,12 +221,16 @@ def run(
     except KeyboardInterrupt:
         if current is not None:
             current.cancel_event.set()
+        if batch is not None and batch.current is not None:
+            batch.ended(batch.current, StoredState.INTERRUPTED)  # --resume continues it
         done = f" ({len(written)} finished file(s) kept)" if written else ""
         print(f"{PROG}: cancelled{done}", file=stderr, flush=True)
         return EXIT_INTERRUPTED
     finally:
         if model is not None:
             model.close()
+        if batch is not None:
+            batch.close()
 
 
 def main(argv: list[str] | None = None) -> int:

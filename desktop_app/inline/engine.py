@@ -12,35 +12,30 @@ cache; a keystroke that needs another prompt cancels the one in flight.
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from desktop_app.inline.alternatives import TOP_K, WHY_PREFIX, candidates, why_quiet
+from desktop_app.inline.document_aware import DocumentAware, quiet_here
+from desktop_app.inline.generation import Job as _Job
+from desktop_app.inline.generation import run_jobs
 from desktop_app.inline.prompt import (
     WINDOW_MAX_CHARS,
     InlinePrompt,
+    SuggestionContext,
     build_prompt,
     choose_anchor,
-    evaluate,
     inline_request,
     repeats_after,
     should_suggest,
 )
 from desktop_app.relay import GuiRelay
-from models.base import (
-    Cancelled,
-    ModelError,
-    Piece,
-    TextModel,
-)
-
-log = logging.getLogger(__name__)
+from models.base import ModelError, Piece, TextModel
 
 # Measured with `inkling bench typing`: asking at once costs only CPU (a newer keystroke cancels
 # within one token, and the prefix cache makes each call ~20-30 ms), while any debounce adds
@@ -58,28 +53,6 @@ BACKOFF_MAX_S = 30.0  # doubling up to this
 MIN_FIRST_PROB = 0.33
 MAX_TOKENS = 10
 CACHE_SIZE = 128
-
-
-@dataclass(frozen=True)
-class SuggestionContext:
-    """The text around the cursor at one revision."""
-
-    revision: int
-    cursor: int
-    before_start: int  # document position of before[0]
-    before: str  # text before the cursor (at least WINDOW_MAX_CHARS when the document has it)
-    after_on_line: str
-
-
-@dataclass
-class _Job:
-    id: int
-    revision: int
-    prompt: InlinePrompt  # replaced (same model prompt) when a keystroke adopts the job
-    after_on_line: str
-    prefetch: bool
-    cancel: threading.Event = field(default_factory=threading.Event)
-    pieces: list[Piece] = field(default_factory=list)  # appended by the worker thread
 
 
 class SuggestionEngine(QObject):
@@ -125,7 +98,17 @@ class SuggestionEngine(QObject):
         self._retry_at = 0.0
         self._failure = ""
         self._queue: queue.Queue[_Job | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._work, name="inline-suggestions", daemon=True)
+        self.judge = DocumentAware()  # the document's words, fact safety, the session's gate
+        self._state = ""  # the last state announced, so none outlives what it reports
+        self._forced = False  # Alt+\: the writer asked here, gate or not
+        self._choices: tuple[tuple[int, str], list[str], int] | None = None  # Alt+] / Alt+[
+        self.state_changed.connect(lambda state, _message: setattr(self, "_state", state))
+        self._thread = threading.Thread(
+            target=run_jobs,
+            args=(self._queue, model_provider, self._request_for, self._report),
+            name="inline-suggestions",
+            daemon=True,
+        )
         self._thread.start()
 
     # ----------------------------------------------------------------- inputs from the editor
@@ -165,7 +148,9 @@ class SuggestionEngine(QObject):
         """The document changed: what is shown is gone; decide again after a short pause."""
         self._revision = revision
         self._edit_time = time.perf_counter()
-        self._current = None
+        if self._current is not None:
+            self.judge.session.ignored()  # typed over it
+        self._current, self._forced, self._choices = None, False, None
         if self.enabled:
             self._timer.start()
 
@@ -191,6 +176,8 @@ class SuggestionEngine(QObject):
         """The writer took the suggestion (or its first word): look for what follows at once."""
         self._revision = revision
         self._timer.stop()
+        self.judge.session.accepted()
+        self._forced, self._choices = False, None
         if rest:
             self._current = (revision, rest)
             return
@@ -203,8 +190,41 @@ class SuggestionEngine(QObject):
         """Drop what is shown or coming (Esc, a click, a cursor move)."""
         self._timer.stop()
         self._cancel_active()
-        self._current = None
+        if self._current is not None:
+            self.judge.session.ignored()
+        self._current, self._forced, self._choices = None, False, None
         self.suggestion_changed.emit(self._revision, "")
+        self._settle()
+
+    def ask_now(self) -> None:
+        """Alt+\\: suggest here, gate or not (facts are still checked), else say why not."""
+        why = why_quiet(self._context_provider(), self.enabled, self._model_provider() is not None)
+        if why:
+            self.state_changed.emit("idle", WHY_PREFIX + why)
+            return
+        self._forced, self._current, self._edit_time = True, None, time.perf_counter()
+        self._on_pause()
+
+    def cycle(self, step: int) -> None:
+        """Alt+] (1) / Alt+[ (-1): another of up to 3 candidates made for this place ("2/3")."""
+        if self._current is None:
+            self.ask_now()
+            return
+        revision, shown = self._current
+        if self._choices is None or self._choices[0] != self._current:
+            prompt = self._prompt_for(self._context_provider())
+            active = self._active
+            same = active is not None and active.prompt.prompt == prompt.prompt
+            pieces = self._cache.get(prompt.prompt) or (list(active.pieces) if same else [])
+            found = candidates(prompt, pieces, shown, self.judge.feed.model)
+            self._choices = (self._current, found or [shown], 0)
+        self._cancel_active()  # what streams in must not replace the writer's choice
+        _key, found, index = self._choices
+        index = (index + step) % len(found)
+        self._current = (revision, found[index])
+        self._choices = (self._current, found, index)
+        self.suggestion_changed.emit(revision, found[index])
+        self.state_changed.emit("shown", f"{index + 1}/{len(found)}")
 
     def shutdown(self) -> None:
         """Stop the worker thread."""
@@ -212,6 +232,7 @@ class SuggestionEngine(QObject):
         self._cancel_active()
         self._queue.put(None)
         self._thread.join(timeout=5)
+        self.judge.close()
 
     # ----------------------------------------------------------------- deciding (GUI thread)
     def _prompt_for(self, context: SuggestionContext) -> InlinePrompt:
@@ -220,12 +241,25 @@ class SuggestionEngine(QObject):
         )
         return build_prompt(self._anchor, context.before_start, context.before)
 
+    def _settle(self) -> None:
+        """The status field never outlives what it reports: a suggestion, or a request."""
+        waiting = self._active is not None and not self._active.prefetch
+        stale = self._current is None if self._state == "shown" else not waiting
+        if self._state in ("shown", "thinking") and stale:
+            self.state_changed.emit("idle", "")
+
     def _on_pause(self) -> None:
+        self._decide()
+        self._settle()
+
+    def _decide(self) -> None:
         if not self.enabled:
             return
         context = self._context_provider()
         self._revision = context.revision
-        if not should_suggest(context.before, context.after_on_line):
+        if not should_suggest(context.before, context.after_on_line) or quiet_here(
+            context.before_start, context.before
+        ):
             self._cancel_active()
             self.state_changed.emit("idle", "")
             return
@@ -243,7 +277,8 @@ class SuggestionEngine(QObject):
             active.revision, active.prompt = context.revision, prompt
             active.after_on_line = context.after_on_line
             self._offer(context.revision, prompt, context.after_on_line, list(active.pieces))
-            self.state_changed.emit("thinking", "Thinking…")
+            if self._current is None:  # else "shown" stays: it is what the writer sees
+                self.state_changed.emit("thinking", "Thinking…")
             return
         if self._model_provider() is None:
             return
@@ -264,7 +299,8 @@ class SuggestionEngine(QObject):
         final: bool = False,
     ) -> str:
         """Show what `pieces` give for `prompt`, if anything; return the verdict."""
-        verdict, text = evaluate(prompt, pieces, self.min_first_prob, final)
+        gate = 0.0 if self._forced else self.min_first_prob
+        verdict, text = self.judge.evaluate(prompt, pieces, gate, final)
         if verdict == "stop" and self._current is not None:
             self._current = None  # a suggestion kept from before no longer passes: take it away
             self.suggestion_changed.emit(revision, "")
@@ -341,52 +377,23 @@ class SuggestionEngine(QObject):
                 self._active = None
             self._remember(job.prompt.prompt, pieces)
         if (finished or verdict == "stop") and self._current is None:
-            self.state_changed.emit("idle", "No confident suggestion")
+            why = WHY_PREFIX + "the model has nothing here" if self._forced else ""
+            self.state_changed.emit("idle", why or "No confident suggestion")
+        self._settle()
+
+    def _request_for(self, job: _Job):  # on the worker thread
+        request = inline_request(job.prompt.prompt, self.max_tokens, self.temperature, job.cancel)
+        request.top_k = TOP_K  # the alternatives, from the same logits
+        return request
+
+    def _report(self, job: _Job, finished: bool, error: object) -> None:  # worker thread
+        self._relay.post(self._on_job_update, job, finished, error)
 
     def _remember(self, prompt: str, pieces: list[Piece]) -> None:
         self._cache[prompt] = pieces
         self._cache.move_to_end(prompt)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
-
-    # ----------------------------------------------------------------- the worker thread
-    def _work(self) -> None:
-        while True:
-            job = self._queue.get()
-            if job is None:
-                return
-            if job.cancel.is_set():
-                continue
-            model = self._model_provider()
-            if model is None:
-                continue
-            try:
-                self._generate(model, job)
-            except Cancelled:
-                continue  # a newer keystroke took over: nothing to report
-            except ModelError as error:
-                self._relay.post(self._on_job_update, job, True, error)
-            except Exception as error:  # noqa: BLE001 - the worker must survive any failure
-                log.exception("Inline generation failed")
-                self._relay.post(
-                    self._on_job_update, job, True, ModelError(f"Suggestion failed: {error}")
-                )
-
-    def _generate(self, model: TextModel, job: _Job) -> None:
-        request = inline_request(
-            job.prompt.prompt, self.max_tokens, self.temperature, cancel=job.cancel
-        )
-        stream = model.stream(request)
-        try:
-            for piece in stream:
-                if job.cancel.is_set():
-                    return
-                job.pieces.append(piece)
-                self._relay.post(self._on_job_update, job, False, None)
-        finally:
-            stream.close()
-        if not job.cancel.is_set():
-            self._relay.post(self._on_job_update, job, True, None)
 
 
 __all__ = ["SuggestionContext", "SuggestionEngine", "WINDOW_MAX_CHARS"]

@@ -67,6 +67,17 @@ class InlinePrompt:
         return self.prompt + self.typed
 
 
+@dataclass(frozen=True)
+class SuggestionContext:
+    """The text around the cursor at one revision (what the editor hands the engine)."""
+
+    revision: int
+    cursor: int
+    before_start: int  # document position of before[0]
+    before: str  # text before the cursor (at least WINDOW_MAX_CHARS when the document has it)
+    after_on_line: str
+
+
 def should_suggest(before: str, after_on_line: str) -> bool:
     """True where a suggestion makes sense: the cursor ends a word or follows a space or
     punctuation, and the rest of the line is empty or punctuation."""

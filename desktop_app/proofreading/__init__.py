@@ -3,7 +3,10 @@
 Modules: `linter` (the `Proofreader` around `harper.Linter`, `Issue`, settings), `filters`
 (categories, dialect guess, names, known false alarms), `markup` (Markdown and code masked,
 paragraph splitting), `dictionary` (the personal dictionary), `cache` (Harper's findings per
-paragraph), `checker` (the background thread), `fixes` (Fix Grammar and Spelling).
+paragraph), `checker` (the background thread), `prefetch` (a second Harper linting ahead
+for the checker), `fixes` (Fix Grammar and Spelling), `session` (the window's handle: the
+checker with its results relayed to the GUI thread; QtCore only) and `block_issues` (what the
+editor shows per block, stale results refused).
 
 Checking as you type (the editor)::
 

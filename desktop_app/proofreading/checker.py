@@ -57,7 +57,8 @@ from desktop_app.proofreading.linter import (
     Proofreader,
     ProofreadSettings,
 )
-from desktop_app.proofreading.markup import ProseMasker
+from desktop_app.proofreading.markup import ProseMasker, block_number, continues_at
+from desktop_app.proofreading.prefetch import Prefetcher
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +86,9 @@ class CheckResult:
 @dataclass
 class _Request:
     revision: int
-    paragraphs: list[tuple[int, str]]
+    paragraphs: list  # (block_number, text) pairs; plain texts until `numbered`
     visible: range
+    numbered: bool = True
 
 
 class BackgroundChecker:
@@ -149,6 +151,19 @@ class BackgroundChecker:
             self._pending = request  # supersedes any older request not yet finished
             self._cond.notify()
 
+    def check_texts(self, revision: int, texts: list[str], visible: range = range(0)) -> None:
+        """`check` with block texts (number = index), paired on the checker's thread a slice at
+        a time: a 400,000-block document costs the caller only the list (pass a copy)."""
+        with self._cond:
+            self._pending = _Request(revision, texts, visible, numbered=False)
+            self._cond.notify()
+
+    def document_context(self) -> DocumentContext | None:
+        """The last counted document's context (names, dialect, ignored); in a `call` job only."""
+        with self._cond:
+            settings, ignored = self._settings, frozenset(self._ignored)
+        return self._context(settings, ignored)[0] if self._counted else None
+
     def set_settings(self, settings: ProofreadSettings) -> None:
         """New Preferences; they apply from the next `check`."""
         with self._cond:
@@ -198,6 +213,7 @@ class BackgroundChecker:
             log.exception("The proofreader could not start")
             self._report_error(error)
             return
+        self._ahead = Prefetcher(self.proofreader.cache)
         self.ready.set()
         if self._on_ready:
             self._on_ready()
@@ -260,7 +276,7 @@ class BackgroundChecker:
         """
         state: MaskState = START_STATE
         for index, (block, text) in enumerate(paragraphs):
-            if index % 2048 == 0 and self._superseded():
+            if index % 128 == 0 and self._superseded():
                 return False
             self._state[block] = state
             if self._counted.get(block) != text:
@@ -299,10 +315,10 @@ class BackgroundChecker:
         assert proofreader is not None
         paragraphs = request.paragraphs
         for index, (block, text) in enumerate(blocks):
-            if index % 16 == 0 and self._superseded():
+            if index % 256 == 0 and self._superseded():
                 return False
             state = self._state.get(block, START_STATE if block == 0 else QUIET_STATE)
-            continues = _continues(paragraphs, block)
+            continues = continues_at(paragraphs, block)
             block_key = key + continues  # what this block's result depends on, with `state`
             if (
                 self._done_key.get(block) == block_key
@@ -310,6 +326,8 @@ class BackgroundChecker:
                 and self._done_text.get(block) == text
             ):
                 continue
+            if self._superseded():  # before each lint: a pause's request waits for none
+                return False
             masked = ProseMasker.resume(state).mask(text)
             issues = proofreader.lint_paragraph(text, context, settings, masked, continues)
             self._done_text[block] = text
@@ -325,43 +343,50 @@ class BackgroundChecker:
                 self._on_result(CheckResult(request.revision, block, text, issues))
         return True
 
+    def _number(self, request: _Request) -> bool:
+        """Pair plain block texts with their numbers; False if superseded meanwhile."""
+        if request.numbered:
+            return True
+        texts, numbered = request.paragraphs, []
+        for start in range(0, len(texts), 4096):
+            if self._superseded():
+                return False
+            numbered.extend(enumerate(texts[start : start + 4096], start))
+        request.paragraphs, request.numbered = numbered, True
+        return True
+
     def _process(self, request: _Request) -> None:
+        if not request.visible and not self._number(request):  # else: visible ones first
+            return
         with self._cond:
             settings, ignored = self._settings, frozenset(self._ignored)
         paragraphs, visible = request.paragraphs, request.visible
-        low = bisect.bisect_left(paragraphs, visible.start, key=_block_number)
-        high = bisect.bisect_left(paragraphs, visible.stop, key=_block_number)
-        shown = paragraphs[low:high] if visible else []
+        if request.numbered:
+            low = bisect.bisect_left(paragraphs, visible.start, key=block_number)
+            high = bisect.bisect_left(paragraphs, visible.stop, key=block_number)
+            shown = paragraphs[low:high] if visible else []
+        else:
+            low, high = min(visible.start, len(paragraphs)), min(visible.stop, len(paragraphs))
+            shown = list(enumerate(paragraphs[low:high], low))
         # The visible blocks first, with what is known (counts and fence states from the last
         # pass); the whole-document pass below corrects them if an edit above changed those.
         # A new document of ordinary size is counted first, so its names never flash up.
         first_count = not self._counted and len(paragraphs) <= COUNT_FIRST_BLOCKS
-        if first_count and not self._refresh(paragraphs):
+        if first_count and not (self._number(request) and self._refresh(request.paragraphs)):
             return
         context, key = self._context(settings, ignored)
         if not self._lint(request, shown, settings, context, key):
             return
-        if not self._refresh(paragraphs):
+        if not (self._number(request) and self._refresh(request.paragraphs)):
             return
+        paragraphs = request.paragraphs
         context, key = self._context(settings, ignored)
         rest = shown + paragraphs[high:] + paragraphs[:low] if visible else paragraphs
-        if not self._lint(request, rest, settings, context, key):
+        dialect = settings.dialect or context.dialect  # a second Harper lints from the end
+        self._ahead.start(rest, self._state, self._done_text, dialect, settings.rules)
+        finished = self._lint(request, rest, settings, context, key)
+        self._ahead.cancel()
+        if not finished:
             return
         if self._on_idle:
             self._on_idle(request.revision, sum(len(found) for found in self._issues.values()))
-
-
-def _block_number(paragraph: tuple[int, str]) -> int:
-    return paragraph[0]
-
-
-_SENTENCE_CLOSE = (".", "!", "?", ":", '"', "\u201d", "'", "\u2019", ")", "*", "_")
-
-
-def _continues(paragraphs: list[tuple[int, str]], block: int) -> bool:
-    """Whether `block` carries on a sentence from the block before it (hard-wrapped text)."""
-    index = bisect.bisect_left(paragraphs, block, key=_block_number)
-    if index == 0:
-        return False
-    before = paragraphs[index - 1][1].rstrip()
-    return bool(before) and not before.endswith(_SENTENCE_CLOSE)

@@ -8,6 +8,7 @@ which characters were hidden; a lint or a fix touching one of them is dropped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -238,3 +239,28 @@ def utf16_offset(text: str, offset: int) -> int:
     """`offset` (Python characters) in UTF-16 code units, as Qt's text positions count them."""
     head = text[:offset]
     return offset + sum(1 for ch in head if ord(ch) > 0xFFFF)
+
+
+_SENTENCE_CLOSE = (".", "!", "?", ":", '"', "\u201d", "'", "\u2019", ")", "*", "_")
+
+
+def carries_on(before: str) -> bool:
+    """Whether a line after `before` goes on its sentence (hard-wrapped text, no closing mark)."""
+    before = before.rstrip()
+    return bool(before) and not before.endswith(_SENTENCE_CLOSE)
+
+
+def block_number(paragraph: tuple[int, str]) -> int:
+    """The sort key of a (block number, text) pair."""
+    return paragraph[0]
+
+
+def continues_at(paragraphs: list, block: int) -> bool:
+    """Whether `block` carries on a sentence from the block before it (hard-wrapped text).
+
+    `paragraphs` holds (block number, text) pairs sorted by number, or plain texts (index).
+    """
+    if paragraphs and isinstance(paragraphs[0], str):
+        return 0 < block <= len(paragraphs) and carries_on(paragraphs[block - 1])
+    index = bisect.bisect_left(paragraphs, block, key=block_number)
+    return index > 0 and carries_on(paragraphs[index - 1][1])

@@ -202,3 +202,42 @@ def restore_breaks(chunk: Chunk, rewritten: str) -> str:
 def count_paragraphs(text: str) -> int:
     """Paragraphs in `text`, by the same rule the chunker uses."""
     return len(split_paragraphs(text)[1])
+
+
+# -- cheap progress: a proposal travels as what changed, never as the whole text each tick --
+@dataclass(frozen=True)
+class PartialUpdate:
+    """One chunk's text: still streaming (`final=False`) or finished (`final=True`)."""
+
+    chunk: int  # the chunk's index in the job's plan
+    text: str  # the chunk's lead and output so far; when final, with its trailing separator
+    final: bool = False
+
+
+class PartialText:
+    """The proposal so far, built from `PartialUpdate`s: finished chunks and the current tail."""
+
+    def __init__(self) -> None:
+        self._finished: list[str] = []
+        self._finished_chars = 0
+        self.tail = ""  # the streaming chunk's text as last reported
+
+    @property
+    def stable_chars(self) -> int:
+        """Characters of finished chunks, which no later update changes."""
+        return self._finished_chars
+
+    def apply(self, update: PartialUpdate) -> tuple[int, str]:
+        """Take `update`; returns (offset, text): the proposal from `offset` on is now `text`."""
+        offset = self._finished_chars
+        if update.final:
+            self._finished.append(update.text)
+            self._finished_chars += len(update.text)
+            self.tail = ""
+        else:
+            self.tail = update.text
+        return offset, update.text
+
+    def text(self) -> str:
+        """The whole proposal so far (joins on request only)."""
+        return "".join(self._finished) + self.tail

@@ -32,6 +32,8 @@ _PREAMBLE_LINE = re.compile(
         (?:corrected|revised|rewritten|edited|improved|updated|new|formal|friendly|concise|
         friendlier|more\ \w+|final)\s+(?:text|version|paragraph|draft)\s*:|
         (?:summary|answer|output|result|text|rewrite|revision|continuation)\s*:|
+        (?:rewrite[sd]?\s+)?(?:(?:this|the)\s+text\s+)?(?:(?:more|less)\s+)?
+        (?:concise(?:ly)?|formal(?:ly)?|friendl(?:y|ier)|short(?:er)?)\s*:|
         {_INTERJECTION}[!.]?|
         (?:here\ (?:it\ is|you\ go)|here's\ (?:it|my\ attempt))[!.:]?)\s*$""",
     re.IGNORECASE | re.VERBOSE,

@@ -1,8 +1,10 @@
 """Background rewrite jobs: the job record, its progress reports, and the one runner for a job.
 
 `run_job_sync` is the one code path for a rewrite: it chunks the text at paragraph boundaries,
-asks the model chunk by chunk, cleans what streams back, reports honest progress and returns the
-reassembled result. It imports no Qt; the command line calls it directly. `JobQueue` (in
+asks the model chunk by chunk, cleans what streams back, has the rewrite guard check each chunk
+(a rejected one is asked for again with other sampling, then keeps its original text; see
+`attempts`), reports honest progress and returns the reassembled result. A whole-document
+Summarize then combines its part summaries into one. It imports no Qt; the command line calls it directly. `JobQueue` (in
 `desktop_app.rewrite.queue`) runs it in a `QThreadPool`, one job at a time
 (the local model serves one generation at a time; inline suggestions go first because requests
 are `Priority.BACKGROUND`), and reports through signals delivered on the GUI thread. Every signal
@@ -30,37 +32,41 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from desktop_app.rewrite.actions import ApplyMode, RewriteAction, get_action
+from desktop_app.rewrite.attempts import (
+    Session,
+    Step,
+    chunk_budget,
+    fit_to_chunk,
+    one_summary,
+    run_step,
+)
 from desktop_app.rewrite.chunking import (
     Chunk,
+    PartialUpdate,
     chunk_text,
     count_paragraphs,
     reassemble,
-    restore_breaks,
-    split_paragraphs,
 )
-from desktop_app.rewrite.cleanup import clean_output, clean_partial, drop_echo, repetition_cut
-from desktop_app.rewrite.prompts import build_messages, prompt_overhead
-from models.base import (
-    Cancelled,
-    GenerationRequest,
-    ModelError,
-    Priority,
-    TextModel,
+from desktop_app.rewrite.guard import GuardWarning
+from desktop_app.rewrite.reports import (
+    ChunkReport,
+    job_warnings,
+    kept_everything,
+    paragraph_numbers,
 )
+from models.base import Cancelled, ModelError, TextModel
 
 log = logging.getLogger(__name__)
 
-# Tokens the model may add beyond the proportional budget (its own wording, a closing line).
-OUTPUT_SLACK_TOKENS = 48
-# Continue writing: how long a paragraph it may write.
-CONTINUE_MAX_TOKENS = 220
-# At most ~20 partial/progress updates per second reach the GUI.
-THROTTLE_S = 0.05
-# How often (in tokens) the stream is checked for a reply that loops on one sentence.
-LOOP_CHECK_EVERY = 8
-# The model may echo the closing delimiter; generation ends there.
-STOP = ("</text>",)
-
+__all__ = [
+    "ChunkReport",
+    "JobProgress",
+    "JobState",
+    "RewriteJob",
+    "chunk_budget",
+    "fit_to_chunk",
+    "run_job_sync",
+]
 _ids = itertools.count(1)
 
 
@@ -124,6 +130,10 @@ class RewriteJob:
     error: str | None = None
     stats: JobStats = field(default_factory=JobStats)
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
+    # Try Again makes draft 2, 3, …: each samples with its own seed, so each reads differently.
+    draft: int = 1
+    reports: list[ChunkReport] = field(default_factory=list)  # the guard's finding per chunk
+    warnings: list[GuardWarning] = field(default_factory=list)  # the job's, one line each
 
     def __post_init__(self) -> None:
         definition = get_action(self.action)  # raises KeyError for an unknown id
@@ -140,26 +150,17 @@ class RewriteJob:
         """True once the job is done, failed or cancelled."""
         return self.state in (JobState.DONE, JobState.FAILED, JobState.CANCELLED)
 
+    @property
+    def kept_everything(self) -> bool:
+        """True when the guard held back the model's result for every chunk: nothing changes."""
+        return kept_everything(self.reports)
+
 
 ProgressCallback = Callable[[JobProgress], None]
 PartialCallback = Callable[[str], None]
 ChunkCallback = Callable[[int, str], None]  # (chunk index, its finished result)
 PlanCallback = Callable[[list[Chunk]], None]
-
-
-def chunk_budget(action: RewriteAction, model: TextModel, instruction: str | None) -> int:
-    """Largest chunk (in tokens) whose prompt and reply both fit the model's context.
-
-    Never more than the action's own `chunk_tokens`, which keeps a small model faithful.
-    """
-    overhead = prompt_overhead(action, model.count_tokens, instruction)
-    if action.apply_mode == ApplyMode.APPEND:
-        room = model.context_tokens - overhead - CONTINUE_MAX_TOKENS
-    else:
-        room = int(
-            (model.context_tokens - overhead - OUTPUT_SLACK_TOKENS) / (1 + action.output_ratio)
-        )
-    return max(16, min(action.chunk_tokens, room))
+UpdateCallback = Callable[[PartialUpdate], None]  # only what changed (see `rewrite.chunking`)
 
 
 def _plan(job: RewriteJob, model: TextModel) -> list[Chunk]:
@@ -175,31 +176,6 @@ def _plan(job: RewriteJob, model: TextModel) -> list[Chunk]:
     return [Chunk("", tail.body, "", tail.paragraphs, tail.inner_separators)]
 
 
-def _max_tokens(action: RewriteAction, model: TextModel, messages, body: str) -> int:
-    if action.apply_mode == ApplyMode.APPEND:
-        wanted = CONTINUE_MAX_TOKENS
-    else:
-        wanted = int(model.count_tokens(body) * action.output_ratio) + OUTPUT_SLACK_TOKENS
-    used = sum(model.count_tokens(m["content"]) for m in messages) + 16
-    return max(16, min(wanted, model.context_tokens - used))
-
-
-def fit_to_chunk(action: RewriteAction, chunk: Chunk, cleaned: str) -> str:
-    """Shape a chunk's cleaned reply so it drops into the document's structure.
-
-    A rewrite gets the chunk's own paragraph breaks back; a rewrite of one paragraph (or of a
-    piece of one) stays one paragraph, so a model that adds breaks cannot split the writer's
-    paragraph. Continue writing loses any copy of the text it was given, and keeps one paragraph.
-    """
-    if action.apply_mode == ApplyMode.APPEND:
-        paragraphs = [p for p, _ in split_paragraphs(drop_echo(cleaned, chunk.body))[1]]
-        return paragraphs[0] if paragraphs else ""
-    if chunk.paragraphs <= 1:
-        paragraphs = [p for p, _ in split_paragraphs(cleaned)[1]]
-        return " ".join(paragraphs) if len(paragraphs) > 1 else cleaned
-    return restore_breaks(chunk, cleaned)
-
-
 def run_job_sync(
     job: RewriteJob,
     model: TextModel,
@@ -210,6 +186,8 @@ def run_job_sync(
     done_chunks: Mapping[int, str] | None = None,
     on_plan: PlanCallback | None = None,
     on_chunk: ChunkCallback | None = None,
+    on_update: UpdateCallback | None = None,
+    guard: bool = True,
 ) -> str:
     """Run `job` on `model` in the calling thread and return the result.
 
@@ -221,6 +199,12 @@ def run_job_sync(
     result)` as each chunk finishes (also for a whitespace-only chunk, with ""). To resume, pass
     the stored `plan` and its `done_chunks` (index -> result): those chunks are not generated
     again. `done_chunks` needs the `plan` it was made with (`ValueError` otherwise).
+    `on_update(PartialUpdate)` gets only what changed (the cheap form of `on_partial`).
+
+    Every chunk's result is checked by the rewrite guard; a rejected one is asked for once more
+    with other sampling, then the chunk keeps its original text (`job.reports` and
+    `job.warnings` say which and why). `guard=False` skips the checks and retries (only the
+    fidelity benchmark does that, to measure what the guard changes).
     """
     if done_chunks and plan is None:
         raise ValueError("resuming needs the plan the finished chunks belong to")
@@ -232,8 +216,8 @@ def run_job_sync(
     stats.started = time.monotonic()
     job.state = JobState.RUNNING
     try:
-        resume = _Resume(plan, dict(done_chunks or {}), on_plan, on_chunk)
-        result = _run(job, model, on_progress, on_partial, resume)
+        resume = _Resume(plan, dict(done_chunks or {}), on_plan, on_chunk, on_update)
+        result = _run(job, model, on_progress, on_partial, resume, guard)
     except Cancelled:
         job.state = JobState.CANCELLED
         raise
@@ -259,6 +243,11 @@ class _Resume:
     done: dict[int, str]
     on_plan: PlanCallback | None
     on_chunk: ChunkCallback | None
+    on_update: UpdateCallback | None = None
+
+    def update(self, index: int, text: str, final: bool) -> None:
+        if self.on_update is not None:
+            self.on_update(PartialUpdate(index, text, final))
 
 
 def _run(
@@ -267,6 +256,7 @@ def _run(
     on_progress: ProgressCallback,
     on_partial: PartialCallback,
     resume: _Resume,
+    guard: bool,
 ) -> str:
     stats = job.stats
     action = job.definition
@@ -274,11 +264,8 @@ def _run(
     def elapsed() -> float:
         return time.monotonic() - stats.created
 
-    def check_cancel() -> None:
-        if job.cancel_event.is_set():
-            raise Cancelled("Rewrite cancelled.")
-
-    check_cancel()
+    if job.cancel_event.is_set():
+        raise Cancelled("Rewrite cancelled.")
     paragraphs = count_paragraphs(job.original)
     if paragraphs == 0:
         raise ModelError("There is no text to rewrite.")
@@ -288,76 +275,77 @@ def _run(
     if resume.on_plan is not None:
         resume.on_plan(list(chunks))
     total = len(chunks)
+    # A whole-document summary has a second stage: its part summaries combined into one.
+    two_stage = action.id == "summarize" and sum(1 for c in chunks if c.body) > 1
+    steps = total + 1 if two_stage else total
+    numbers = paragraph_numbers(chunks)
     bodies: list[str] = []
-    last_emit = 0.0
+    job.reports, job.warnings = [], []
 
-    def stage(index: int, tokens_here: int) -> str:
-        timing = f"{tokens_here} token{'' if tokens_here == 1 else 's'}, {elapsed():.1f} s"
-        if total == 1:
-            return f"Drafting — {timing}" if tokens_here else reading
-        prefix = f"Chunk {index + 1} of {total}"
-        return f"{prefix} — {timing}" if tokens_here else f"{prefix} — reading"
+    def report(stage: str, done: int, of: int) -> None:
+        on_progress(JobProgress(stage, done, of, stats.tokens, elapsed()))
 
+    def show(step: Step, shown: str) -> None:
+        job.partial = step.before + shown
+        on_partial(job.partial)
+        resume.update(step.index, step.lead + shown, False)
+
+    session = Session(model, stats, job.cancel_event, job.id, job.draft, report, show, guard)
     for index, chunk in enumerate(chunks):
-        check_cancel()
+        session.check_cancel()
         if index in resume.done:  # finished before an interruption: never generated again
             bodies.append(resume.done[index])
+            resume.update(index, chunk.lead + resume.done[index] + chunk.trail, True)
             continue
         if not chunk.body:
             bodies.append("")
             if resume.on_chunk is not None:
                 resume.on_chunk(index, "")
+            resume.update(index, chunk.lead + chunk.trail, True)
             continue
-        done_text = reassemble(chunks[:index], bodies) + chunk.lead
-        on_progress(JobProgress(stage(index, 0), index, total, stats.tokens, elapsed()))
-        messages = build_messages(action, chunk.body, job.instruction)
-        request = GenerationRequest(
-            messages=messages,
-            max_tokens=_max_tokens(action, model, messages, chunk.body),
-            stop=STOP,
-            temperature=0.0,
-            cancel=job.cancel_event,
-            priority=Priority.BACKGROUND,
+        label = f"Chunk {index + 1} of {total}" if total > 1 else ""
+        if two_stage:
+            label = f"Summarizing part {index + 1} of {total}"
+        step = Step(
+            action,
+            chunk.body,
+            lambda cleaned, c=chunk: fit_to_chunk(action, c, cleaned),
+            label,
+            f"{label} — reading" if label else reading,
+            index=index,
+            lead=chunk.lead,
+            before=reassemble(chunks[:index], bodies) + chunk.lead,
+            done=index,
+            total=steps,
+            instruction=job.instruction,
         )
-        raw, tokens_here = "", 0
-        stream = model.stream(request)
-        try:
-            for piece in stream:
-                raw += piece.text
-                tokens_here += 1
-                stats.tokens += 1
-                check_cancel()
-                if tokens_here % LOOP_CHECK_EVERY == 0 and repetition_cut(raw, chunk.body):
-                    break  # looping on one sentence: the rest would only be cut away
-                now = time.monotonic()
-                if stats.first_token_ms is None or now - last_emit >= THROTTLE_S:
-                    shown = clean_partial(raw, chunk.body)
-                    if shown and stats.first_token_ms is None:
-                        stats.first_token_ms = (now - stats.created) * 1000
-                    if now - last_emit >= THROTTLE_S:
-                        last_emit = now
-                        job.partial = done_text + shown
-                        on_partial(job.partial)
-                        progress = JobProgress(
-                            stage(index, tokens_here), index, total, stats.tokens, elapsed()
-                        )
-                        on_progress(progress)
-        finally:
-            stream.close()
-        check_cancel()
-        cleaned = fit_to_chunk(action, chunk, clean_output(raw, chunk.body).strip())
-        if not cleaned:
-            where = f" for chunk {index + 1} of {total}" if total > 1 else ""
-            raise ModelError(f"The model gave no usable text{where}; try again.")
-        if stats.first_token_ms is None:  # the whole answer arrived within one throttle window
-            stats.first_token_ms = elapsed() * 1000
-        bodies.append(cleaned)
+        outcome = run_step(session, step, action.id, chunk.body)
+        kept = outcome.text is None
+        body = outcome.text or ""
+        if kept and action.apply_mode == ApplyMode.REPLACE and action.id != "summarize":
+            body = chunk.body  # the writer's own text stands; a summary never pastes it in
+        job.reports.append(
+            ChunkReport(
+                index, numbers[index], outcome.warnings, kept, outcome.attempts, chunk.paragraphs
+            )
+        )
+        bodies.append(body)
         if resume.on_chunk is not None:
-            resume.on_chunk(index, cleaned)
+            resume.on_chunk(index, body)
         job.partial = reassemble(chunks[: index + 1], bodies)
         on_partial(job.partial)
-        last_emit = time.monotonic()
-    result = reassemble(chunks, bodies)
+        resume.update(index, chunk.lead + body + chunk.trail, True)
+        session.last_emit = time.monotonic()
+    job.warnings = job_warnings(job.reports, action.id, numbered=total > 1)
+    if action.id == "summarize":
+        result = one_summary(job, session, chunks, bodies, steps)
+        job.warnings = job_warnings(job.reports, action.id, numbered=total > 1)
+    elif action.apply_mode == ApplyMode.APPEND and job.kept_everything:
+        raise ModelError(f"{job.warnings[0].message}." if job.warnings else "Nothing new to add.")
+    else:
+        result = reassemble(chunks, bodies)
     done = f"Done — {stats.tokens} tokens, {elapsed():.1f} s"
-    on_progress(JobProgress(done, total, total, stats.tokens, elapsed()))
+    if job.warnings:  # honest to the end: the review panel lists them
+        done += f", {len(job.warnings)} warning{'' if len(job.warnings) == 1 else 's'}"
+    on_progress(JobProgress(done, steps, steps, stats.tokens, elapsed()))
     return result

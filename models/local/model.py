@@ -199,9 +199,11 @@ class LocalModel:
                     self._background_turn(job)
                 if job.cancelled() or self._closed:
                     raise Interrupted
-                self.threads.apply(background)  # both cores only while no one waits
                 piece = tokens[start : start + step]
+                self.threads.apply(background, len(piece))  # both cores only while no one waits
+                began = time.perf_counter()
                 original_eval(piece)
+                self.threads.observe(len(piece), time.perf_counter() - began)
                 if not job.sampled:
                     job.eval_count += len(piece)
 
@@ -217,7 +219,7 @@ class LocalModel:
             if not self._eog(token):
                 job.timings.generated_tokens += 1
                 if job.logits is not None:
-                    job.note_token(token, len(llm.detokenize([token])))
+                    job.note_token(token, len(llm.detokenize([token])), llm.detokenize)
             return token
 
         llm.eval = eval_hook
@@ -296,6 +298,8 @@ class LocalModel:
                     LogitsProcessorList([self._capture_logits]) if request.want_probs else None
                 ),
             }
+            if request.seed is not None:
+                options["seed"] = request.seed
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # e.g. "duplicate leading <bos>" chatter
                 if request.messages:

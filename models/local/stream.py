@@ -37,14 +37,28 @@ class Job:
     consumed_bytes: int = 0
     emitted_bytes: int = 0
     logits: np.ndarray | None = None
+    first_top: tuple[tuple[str, float], ...] | None = None  # the first token's top_k
 
-    def note_token(self, token: int, token_bytes: int) -> None:
-        """Remember the probability of the token just chosen, from this step's logits."""
+    def note_token(self, token: int, token_bytes: int, detokenize=None) -> None:
+        """Remember the probability of the token just chosen, from this step's logits (and,
+        for the first token, the `top_k` likeliest ones)."""
         if self.logits is None:  # only kept when the request wants probabilities
             return
         logits = self.logits.astype(np.float64)
         top = logits.max()
-        prob = float(np.exp(logits[token] - top) / np.exp(logits - top).sum())
+        weights = np.exp(logits - top)
+        total = weights.sum()
+        prob = float(weights[token] / total)
+        k = min(self.request.top_k, len(logits) - 1)
+        if self.first_top is None and k > 0 and detokenize is not None:
+            best = np.argpartition(-logits, k)[:k]
+            best = best[np.argsort(-logits[best])]
+            self.first_top = tuple(
+                (detokenize([int(t)]).decode("utf-8", "replace"), float(weights[t] / total))
+                for t in best
+            )
+        elif self.first_top is None:
+            self.first_top = ()
         self.logits = None
         # Streamed pieces can join tokens: remember each token's bytes to map them.
         self.pending.append((token_bytes, prob))
@@ -62,9 +76,11 @@ class Job:
                 joint *= token_prob
                 used = True
             prob = joint if used else None
+        alternatives: tuple[tuple[str, float], ...] = ()
         if self.timings.first_piece_ms is None:
             self.timings.first_piece_ms = (now - self.created) * 1000
-        return Piece(text, prob)
+            alternatives = self.first_top or ()
+        return Piece(text, prob, alternatives)
 
     def cancelled(self) -> bool:
         """True once the caller cancelled the request or closed its stream."""

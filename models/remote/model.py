@@ -248,6 +248,8 @@ class RemoteModel:
         }
         if request.stop:
             common["stop"] = list(request.stop)
+        if request.seed is not None:
+            common["seed"] = request.seed
         if request.messages is not None:
             chat = await self._client.chat.completions.create(messages=request.messages, **common)
             return chat, False

@@ -150,6 +150,8 @@ class FileActions:
         so `then` may run later."""
         self.surface.leaving_document()  # remember where the writer was in the old one
         self.editor.clear_ghost()
+        if self.inline is not None:
+            self.inline.text_coming(text)  # the document model counts it off the GUI thread
         self.guard.set_text(text, lambda: self._document_ready(file, then))
 
     def _document_ready(self, file: DocumentFile, then: Callable[[], None] | None) -> None:

@@ -22,6 +22,7 @@ from desktop_app.rewrite.jobs import JobProgress, JobState, RewriteJob
 from desktop_app.rewrite.model_wait import RewriteModelProvider
 from desktop_app.rewrite.queue import JobQueue
 from desktop_app.rewrite.target import TrackedTarget, pick_target
+from ui.rewrite.background_jobs import BackgroundJobs
 from ui.rewrite.job_list import JobList
 from ui.rewrite.menu import RewriteMenus
 from ui.rewrite.review_panel import ReviewPanel
@@ -78,7 +79,6 @@ class RewriteUI(QObject):
         queue = self.queue
         queue.job_added.connect(self._on_added)
         queue.job_progress.connect(self._on_progress)
-        queue.job_partial.connect(self._on_partial)
         queue.job_finished.connect(self._on_finished)
         queue.job_failed.connect(self._on_failed)
         queue.job_cancelled.connect(self._on_cancelled)
@@ -87,8 +87,10 @@ class RewriteUI(QObject):
         self.panel.insert_requested.connect(self.insert_below)
         self.panel.copy_requested.connect(self.copy)
         self.panel.retry_requested.connect(self.retry)
+        self.panel.draft_requested.connect(self.show_job)
         self.panel.discard_requested.connect(self.discard)
         self.job_list.open_requested.connect(self.show_job)
+        self.background_jobs = BackgroundJobs(self)  # the store, resume, notices, estimates
         if window.inline is not None:
             # Inline suggestions have one time: keystroke to painted is both first and final.
             window.inline.painted.connect(lambda ms: self.perf.record("inline", ms, ms))
@@ -131,6 +133,8 @@ class RewriteUI(QObject):
         Custom instruction asks for its instruction when none is given. Returns the job, or None
         when there is nothing to rewrite or the writer cancelled the instruction dialog.
         """
+        if action_id == "grammar" and getattr(self.window, "proofreading", None):  # Harper
+            return self.window.proofreading.fix_grammar(whole_document)  # no model (issue 12)
         definition = get_action(action_id)
         if definition.needs_instruction and not (instruction or "").strip():
             from ui.rewrite.instruction_dialog import ask_instruction
@@ -143,15 +147,16 @@ class RewriteUI(QObject):
             self.window.persist_settings()
         append = definition.apply_mode == ApplyMode.APPEND
         picked = pick_target(
-            self.editor.document(), self.editor.textCursor(), append, whole_document
+            self.editor.document(), self.menus.action_cursor(), append, whole_document
         )
         if picked is None:
             self.window.status.showMessage(NOTHING_TO_REWRITE, 5000)
             return None
         target, text = picked
-        job = self.queue.submit(
-            action_id, text, instruction if definition.needs_instruction else None
-        )
+        if whole_document and not self.background_jobs.confirm_long(action_id, text):
+            return None
+        instruction = instruction if definition.needs_instruction else None
+        job = self.queue.submit(action_id, text, instruction, **self.background_jobs.where(target))
         self._adopt(job, target, whole_document)
         return job
 
@@ -180,8 +185,7 @@ class RewriteUI(QObject):
         original = target.snapshot if target is not None else job.original
         panel = self.panel
         panel.begin(job_id, self._title(job), original, job.definition.apply_mode)
-        if job.partial:
-            panel.show_partial(job.partial)
+        self.background_jobs.opened(job)  # its proposal so far; a draft is now seen
         if target is None and job.finished:
             panel.show_resolved("This result was already applied or discarded.")
         elif job.state == JobState.DONE and job.result is not None:
@@ -199,14 +203,13 @@ class RewriteUI(QObject):
         return target.source is not self.window.file
 
     def _present_result(self, job: RewriteJob, target: TrackedTarget) -> None:
-        if self._gone(target):
-            self.panel.show_result(target.snapshot, job.result or "", target_edited=False)
-            self.panel.show_document_gone()
-            return
-        edited = target.edited()
-        if edited:
+        gone = self._gone(target)
+        if edited := not gone and target.edited():
             self._edit_shown.add(job.id)
-        self.panel.show_result(target.snapshot, job.result or "", target_edited=edited)
+        notes = {"warnings": job.warnings, "kept_everything": job.kept_everything}
+        self.panel.show_result(target.snapshot, job.result or "", target_edited=edited, **notes)
+        if gone:
+            self.panel.show_document_gone()
 
     # -- queue signals ----------------------------------------------------------------------------
 
@@ -253,16 +256,12 @@ class RewriteUI(QObject):
         job = self.queue.job(job_id)
         target = self._targets.get(job_id)
         if job is not None and target is not None and self._gone(target) and not job.finished:
-            self.queue.cancel(job_id)  # its document was closed: the work would be wasted
+            self.queue.interrupt(job_id)  # its document was closed: resumable there
         if job is not None and self.job_list.state_text(job_id) != job.state.value:
             self.job_list.update_job(job)
         if self.panel.job_id == job_id:
             self.panel.set_message(self._stage(progress))
         self._refresh_status()
-
-    def _on_partial(self, job_id: int, text: str) -> None:
-        if self.panel.job_id == job_id:
-            self.panel.show_partial(text)
 
     def _on_finished(self, job_id: int, _result: str) -> None:
         job = self.queue.job(job_id)
@@ -365,6 +364,7 @@ class RewriteUI(QObject):
         if target is None or self.queue.job(job_id) is None:
             return None
         job = self.queue.resubmit(job_id)
+        self.panel.add_draft(job_id, job.id)  # the earlier drafts stay a click away
         self._adopt(job, target.clone(), job_id in self._whole)
         return job
 
@@ -385,6 +385,7 @@ class RewriteUI(QObject):
         self._targets.pop(job.id, None)
         self._edit_shown.discard(job.id)
         self.job_list.note(job, what)
+        self.background_jobs.resolved(job, what)  # the queue and the store let go of its texts
         if self.panel.job_id == job.id and message:
             self.panel.show_resolved(message)
 
@@ -393,5 +394,7 @@ class RewriteUI(QObject):
     def shutdown(self) -> None:
         """Cancel jobs and wait for the pool."""
         self.provider.closing.set()
+        self.background_jobs.stop_for_quit()  # as the writer chose (cancelled unless asked)
         if not self.queue.shutdown(10_000):
             log.warning("a rewrite job did not stop within 10 s")
+        self.background_jobs.close()

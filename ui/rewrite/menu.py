@@ -10,8 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QMenu
 
 from desktop_app.rewrite.actions import ACTIONS
@@ -36,6 +36,9 @@ class RewriteMenus:
         self.editor = window.editor
         self.actions: dict[str, QAction] = {}
         self.whole_actions: dict[str, QAction] = {}
+        # Others' entries for the context menu, called as f(menu, pos) (e.g. spelling fixes).
+        self.context_extensions: list[Callable[[QMenu, QPoint], None]] = []
+        self._click: QTextCursor | None = None  # where the open context menu was asked for
         self._build_actions(run)
         menu = QMenu("Re&write", window)
         menu.setObjectName("rewriteMenu")
@@ -90,11 +93,30 @@ class RewriteMenus:
     def context_menu(self, pos: QPoint) -> QMenu:
         """The editor's standard context menu plus the rewrite actions."""
         menu = self.editor.createStandardContextMenu(pos)
+        for extend in self.context_extensions:
+            extend(menu, pos)
         menu.addSeparator()
         menu.addMenu(self.menu)
         return menu
 
+    def action_cursor(self) -> QTextCursor:
+        """Where a rewrite applies: where the writer right-clicked, while that context menu is
+        up (or its action runs), else the editor's own cursor and selection."""
+        return QTextCursor(self._click) if self._click is not None else self.editor.textCursor()
+
+    def _click_cursor(self, pos: QPoint) -> QTextCursor | None:
+        """A cursor at the click, unless the click is on the selection (then it applies)."""
+        selection, at = self.editor.textCursor(), self.editor.cursorForPosition(pos)
+        on_selection = selection.selectionStart() <= at.position() <= selection.selectionEnd()
+        return None if selection.hasSelection() and on_selection else at
+
     def _show_context_menu(self, pos: QPoint) -> None:
         menu = self.context_menu(pos)
+        self._click = self._click_cursor(pos)
+        # A chosen action runs right after the menu hides; forget the click once it has.
+        menu.aboutToHide.connect(lambda: QTimer.singleShot(0, self._forget_click))
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.editor.viewport().mapToGlobal(pos))
+
+    def _forget_click(self) -> None:
+        self._click = None

@@ -144,6 +144,11 @@ def _chatter(action: str, source: str, output: str) -> list[GuardWarning]:
         message = f"the model comments on the text: “{commentary[0]}…”"
         warnings.append(GuardWarning("commentary", message, severity, commentary[0]))
     chatter = gt.surplus(gt.CHATTER, source, output)
+    # A short opening line ending in a colon ("more concisely:") that the source lacks is the
+    # model's label for its answer, whatever words it uses.
+    label, *rest = output.lstrip().split("\n", 1)
+    if rest and label.rstrip().endswith(":") and len(label.split()) <= 6 and label not in source:
+        chatter = [*chatter, label.strip()]
     if chatter:
         warnings.append(
             GuardWarning(

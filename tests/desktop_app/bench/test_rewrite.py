@@ -18,7 +18,7 @@ def test_bench_rewrite_smoke(tmp_path):
     text.write_text("\n\n".join([wrapped] * 6) + "\n", encoding="utf-8")
     stdout, figures = run_bench(
         tmp_path / "figures.json",
-        *("rewrite", "--text", str(text), "--paragraphs", "1", "--actions", "grammar"),
+        *("rewrite", "--text", str(text), "--paragraphs", "1", "--actions", "concise"),
         *("--baseline-s", "1", "--min-words", "20"),
         timeout=170,
     )
@@ -39,4 +39,4 @@ def test_bench_rewrite_smoke(tmp_path):
     assert figures["tokens_per_s"] > 0
     assert figures["first_progress_max_ms"] < 1000
     assert figures["typed_chars"] > 0  # the writer typed while the job ran
-    assert figures["actions"]["grammar"]["done"] == 1
+    assert figures["actions"]["concise"]["done"] == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 
@@ -99,3 +100,31 @@ def test_bad_files_and_arguments_exit_2_with_one_line(tmp_path, argv):
 
 def test_an_unknown_dialect_is_a_usage_error(tmp_path, capsys):
     assert main(["--dialect", "klingon", str(tmp_path / "x.txt")]) == 2
+
+
+def test_rewrite_grammar_writes_what_fix_writes_without_a_model(tmp_path):
+    from desktop_app.cli import rewrite
+
+    data = "Café owners recieve a libary card.\r\nThe the end.\r\n".encode("cp1252")
+    source = tmp_path / "letter.txt"
+    source.write_bytes(data)
+    fixed, rewritten = tmp_path / "fixed.txt", tmp_path / "rewritten.txt"
+    assert _run("--fix", str(source), "-o", str(fixed))[0] == 0
+    parser = rewrite._configure(argparse.ArgumentParser())
+    # A model that does not exist: the grammar action must never try to load one.
+    args = parser.parse_args(
+        ["--action", "grammar", str(source), "-o", str(rewritten), "--rewrite-model", "/nope.gguf"]
+    )
+    out, err = io.StringIO(), io.StringIO()
+    assert rewrite.run(args, out, err) == 0, err.getvalue()
+    assert rewritten.read_bytes() == fixed.read_bytes() != data
+    args = parser.parse_args(["--action", "grammar", str(source)])
+    assert rewrite.run(args, out, err) == 0
+    assert out.getvalue() == fixed.read_bytes().decode("cp1252").replace("\r\n", "\n")
+
+
+def test_check_has_a_proofread_line():
+    from desktop_app.cli.check import Watchdog, _proofread
+
+    line = _proofread(Watchdog(60))
+    assert line.startswith("Harper: linter ") and "'recieved' flagged" in line

@@ -205,3 +205,13 @@ def test_a_remark_that_continues_with_a_real_paragraph_is_not_cut():
     reply = f"{ANSWER}\n\nNote: I corrected the verb.\n\nThe launch is planned for May."
     original = f"{ORIGINAL}\n\nThe launch is planned for May."
     assert "The launch is planned for May." in clean_output(reply, original)
+
+
+def test_an_echo_of_the_task_as_a_label_line_goes_and_the_writers_own_stays():
+    original = "The report is due on friday."
+    for label in ("more concisely:", "Rewrite this text more concisely:", "More formal:"):
+        assert clean_output(f"{label}\n\nThe report is due on Friday.", original) == (
+            "The report is due on Friday."
+        )
+    mine = "More formal: the report is due."
+    assert clean_output(mine, mine) == mine

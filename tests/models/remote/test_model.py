@@ -71,6 +71,18 @@ def test_rewrite_streams_chat(rewrite: RemoteModel) -> None:
     assert stream.timings.first_piece_ms is not None and stream.timings.generated_tokens > 1
 
 
+def test_a_seed_reaches_the_server_and_makes_sampling_repeatable(rewrite: RemoteModel) -> None:
+    def sample(seed: int) -> str:
+        request = rewrite_request(max_tokens=16)
+        request.messages[-1]["content"] = "Write one sentence about a lighthouse keeper."
+        request.temperature, request.seed = 0.9, seed
+        return "".join(piece.text for piece in rewrite.stream(request))
+
+    first = sample(21)
+    assert first.strip() and sample(21) == first  # the same seed: the same text
+    assert any(sample(seed) != first for seed in (22, 23, 24))
+
+
 def test_stop_sequences_and_token_limit_are_honoured(inline: RemoteModel) -> None:
     request = GenerationRequest(prompt="1, 2, 3, 4, 5,", max_tokens=30, stop=(" 9",))
     text = "".join(piece.text for piece in inline.stream(request))

@@ -381,3 +381,12 @@ _PROSE = st.lists(_WORDS, max_size=60).map(" ".join)
 )
 def test_an_output_identical_to_its_source_always_passes(text, action):
     assert check(action, text, text) == []
+
+
+def test_a_short_label_line_the_source_lacks_is_the_models_own_remark():
+    source = "The report is due on Friday. Sarah has not started the finance part."
+    output = "more concisely:\n\nThe report is due Friday; Sarah has not started the finance part."
+    assert "chatter" in [w.code for w in check("concise", source, output)]
+    assert verdict(check("concise", source, output)) == "reject"
+    titled = "Budget:\n\nThe report is due on Friday. Sarah has not started the finance part."
+    assert "chatter" not in [w.code for w in check("grammar", titled, titled)]

@@ -1,0 +1,1 @@
+"""Benchmarks that drive the real window for a capability measured mostly without it."""

@@ -1,0 +1,75 @@
+"""The inline engine's worker thread: one generation at a time, streamed piece by piece.
+
+The engine puts `Job`s on a queue; this thread asks the model for each one still wanted and
+reports every new piece, the end, or a failure through `report(job, finished, error)` (which
+hands it to the GUI thread). A cancelled job stops within one token.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from desktop_app.inline.prompt import InlinePrompt
+from models.base import Cancelled, GenerationRequest, ModelError, Piece, TextModel
+
+log = logging.getLogger(__name__)
+
+Report = Callable[["Job", bool, object], None]
+
+
+@dataclass
+class Job:
+    """One inline generation: what it was asked for, and what came back so far."""
+
+    id: int
+    revision: int
+    prompt: InlinePrompt  # replaced (same model prompt) when a keystroke adopts the job
+    after_on_line: str
+    prefetch: bool
+    cancel: threading.Event = field(default_factory=threading.Event)
+    pieces: list[Piece] = field(default_factory=list)  # appended by the worker thread
+
+
+def run_jobs(
+    jobs: queue.Queue[Job | None],
+    model_provider: Callable[[], TextModel | None],
+    request_for: Callable[[Job], GenerationRequest],
+    report: Report,
+) -> None:
+    """Serve `jobs` until a None arrives."""
+    while True:
+        job = jobs.get()
+        if job is None:
+            return
+        if job.cancel.is_set():
+            continue
+        model = model_provider()
+        if model is None:
+            continue
+        try:
+            _generate(model, job, request_for(job), report)
+        except Cancelled:
+            continue  # a newer keystroke took over: nothing to report
+        except ModelError as error:
+            report(job, True, error)
+        except Exception as error:  # noqa: BLE001 - the worker must survive any failure
+            log.exception("Inline generation failed")
+            report(job, True, ModelError(f"Suggestion failed: {error}"))
+
+
+def _generate(model: TextModel, job: Job, request: GenerationRequest, report: Report) -> None:
+    stream = model.stream(request)
+    try:
+        for piece in stream:
+            if job.cancel.is_set():
+                return
+            job.pieces.append(piece)
+            report(job, False, None)
+    finally:
+        stream.close()
+    if not job.cancel.is_set():
+        report(job, True, None)

@@ -1,0 +1,48 @@
+"""The block-text mirror follows every kind of edit, one changed range at a time."""
+
+from __future__ import annotations
+
+import random
+
+from PySide6.QtGui import QTextCursor
+
+from ui.editor import Editor
+from ui.proofreading.blocks import BlockMirror, all_block_texts
+
+
+def test_the_mirror_matches_the_document_after_random_edits(qtbot):
+    editor = Editor()
+    qtbot.addWidget(editor)
+    changes = []
+    mirror = BlockMirror(editor, lambda *change: changes.append(change))
+    editor.setPlainText("one\ntwo\u2028still two\nthree")
+    assert mirror.texts == ["one", "two\u2028still two", "three"]
+    rng = random.Random(5)
+    pieces = ["a", "word ", "\n", "two\nlines", "", "é😀"]
+    for _ in range(300):
+        document = editor.document()
+        cursor = QTextCursor(document)
+        end = document.characterCount() - 1
+        start = rng.randint(0, end)
+        cursor.setPosition(start)
+        cursor.setPosition(
+            min(end, start + rng.choice([0, 0, 1, 5, 30])), cursor.MoveMode.KeepAnchor
+        )
+        cursor.insertText(rng.choice(pieces))
+        assert mirror.texts == all_block_texts(document)
+        assert len(mirror.texts) == document.blockCount()
+    assert changes  # every edit was announced
+
+
+def test_a_new_document_is_read_again(qtbot):
+    from ui.documents.large_document import new_plain_document
+
+    editor = Editor()
+    qtbot.addWidget(editor)
+    mirror = BlockMirror(editor)
+    editor.setPlainText("old")
+    fresh = new_plain_document(editor.font(), 4)
+    fresh.setPlainText("new\ntext")
+    editor.adopt_document(fresh)
+    assert mirror.texts == ["new", "text"]
+    assert mirror.text(1) == "text" and mirror.text(2) is None
