@@ -246,7 +246,10 @@ COMMENTARY = re.compile(
     r"(?:^|(?<=[.!?]\s))(?:the|this) (?:text|passage|paragraph|original(?: text)?|(?:rewritten|"
     r"revised|above) (?:text|version|passage)) (?:is|was|uses|has|describes|discusses|highlights|"
     r"ends|begins|starts|contains|shows|focuses|maintains|keeps)\b|\bthe use of (?:contractions|"
-    r"commas?|formal|informal|colloquial)\b",
+    r"commas?|formal|informal|colloquial)\b|"
+    # "This is a friendly tone, but it's not a friendly response."
+    r"(?:^|(?<=[.!?]\s))(?:this|it)(?: is|'s| was) (?:not )?(?:a|an|the) (?:[\w-]+ ){0,2}"
+    r"(?:tone|response|rewrite)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 CHATTER = re.compile(

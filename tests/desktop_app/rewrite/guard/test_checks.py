@@ -390,3 +390,13 @@ def test_a_short_label_line_the_source_lacks_is_the_models_own_remark():
     assert verdict(check("concise", source, output)) == "reject"
     titled = "Budget:\n\nThe report is due on Friday. Sarah has not started the finance part."
     assert "chatter" not in [w.code for w in check("grammar", titled, titled)]
+
+
+def test_the_model_talking_about_its_tone_is_commentary():
+    source = "You can use it too, but we suggest you think carefully first."
+    output = (
+        "You can use it too, but we suggest you think carefully first. This is a friendly tone, "
+        "but it's not a friendly response."
+    )
+    assert verdict(check("friendly", source, output)) == "reject"
+    assert "commentary" in [w.code for w in check("friendly", source, output)]
