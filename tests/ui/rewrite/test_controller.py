@@ -30,8 +30,26 @@ def host(qapp):
     host.shutdown()
 
 
+@pytest.fixture(scope="module")
+def faithful_host(qapp):
+    """A host whose rewrite model always writes a faithful proposal (see faithful.py)."""
+    from desktop_app.model_host import ModelHost
+    from models.spec import ModelSpec
+    from tests.ui.rewrite.faithful import faithful_opener
+
+    host = ModelHost(models_dir=Path(os.environ["INKLING_MODELS_DIR"]), opener=faithful_opener)
+    host.start(None, ModelSpec(kind="bundled"))
+    yield host
+    host.shutdown()
+
+
 @pytest.fixture
-def win(qtbot, window, host):
+def faithful_win(qtbot, window, faithful_host):
+    """The window with the faithful stand-in: for flows that need a proposal to review."""
+    return _ready(qtbot, window, faithful_host)
+
+
+def _ready(qtbot, window, host):
     window.start_services(model_host=host)
     qtbot.waitUntil(lambda: host.state("rewrite")[0] == "ready", timeout=60_000)
     window.activateWindow()
@@ -39,6 +57,12 @@ def win(qtbot, window, host):
     window.editor.setFocus()
     window.editor.setPlainText(TEXT)
     return window
+
+
+@pytest.fixture
+def win(qtbot, window, host):
+    """The window with the real bundled rewrite model."""
+    return _ready(qtbot, window, host)
 
 
 def put_cursor_in(editor, text: str, offset: int = 3) -> None:
@@ -164,7 +188,8 @@ def test_edits_elsewhere_move_the_target_and_replace_still_lands(qtbot, win):
     assert editor.toPlainText() == "Dawn. " + TEXT.replace(CASUAL, job.result)
 
 
-def test_continue_writing_inserts_below_the_paragraph(qtbot, win):
+def test_continue_writing_inserts_below_the_paragraph(qtbot, faithful_win):
+    win = faithful_win
     ui, editor = win.rewrite_ui, win.editor
     put_cursor_in(editor, CASUAL)  # the middle paragraph: the new one goes between
     job = ui.run_action("continue")
@@ -177,6 +202,20 @@ def test_continue_writing_inserts_below_the_paragraph(qtbot, win):
     assert ui.job_list.state_text(job.id) == "done, inserted"
     editor.undo()
     assert editor.toPlainText() == TEXT
+
+
+def test_continue_writing_with_the_real_model_adds_text_or_says_why_not(qtbot, win):
+    ui, editor = win.rewrite_ui, win.editor
+    put_cursor_in(editor, CASUAL)
+    job = ui.run_action("continue")
+    wait_end(qtbot, ui, job)
+    if job.result:  # the guard let it through: it is new text, never a restatement
+        assert CASUAL not in job.result and OTHER not in job.result
+        assert ui.panel.insert_button.isEnabled()
+    else:  # the guard held it back, with a reason the writer can read
+        assert job.error or job.warnings
+        assert not ui.panel.insert_button.isEnabled()
+    assert editor.toPlainText() == TEXT  # nothing changes before the writer chooses
 
 
 def test_job_list_shows_queued_and_cancelled_and_the_status_counts(qtbot, win):
