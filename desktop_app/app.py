@@ -140,11 +140,19 @@ def run_gui(file: str | None = None) -> int:
 
     window = MainWindow(load_settings())
     hook.windows.append(window)
-    window.start_services()
-    window.rewrite_ui.background_jobs.ask_on_quit = True  # quitting with jobs running asks
     if file:
-        window.open_or_create(file)
+        window.open_or_create(file)  # read on a worker: the window does not wait for it
     window.show()
+
+    def start_services() -> None:
+        window.start_services()
+        window.rewrite_ui.background_jobs.ask_on_quit = True  # quitting with jobs running asks
+
+    # The window is painted before the services are built (their imports alone take ~0.1 s):
+    # the writer sees the page at once, and the models load behind it.
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(0, start_services)
 
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)

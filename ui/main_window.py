@@ -27,6 +27,7 @@ from ui.surface import Surface
 log = logging.getLogger(__name__)
 
 COUNT_DELAY_MS = 300  # recount words after typing pauses this long
+PROOFREAD_AFTER_MS = 3000  # proofreading starts by then even if the inline model still loads
 
 
 def _import_proofreading() -> None:
@@ -69,6 +70,7 @@ class MainWindow(FileActions, QMainWindow):
         self.inline_on = settings.inline_enabled  # for this document (view_memory remembers)
         self.rewrite_ui = None
         self.proofreading = None  # ui.proofreading.controller.ProofreadingUI, once started
+        self._proofreading_begun = False
         self._owns_models = False
 
         self._count_timer = QTimer(self)
@@ -258,7 +260,17 @@ class MainWindow(FileActions, QMainWindow):
 
         self.rewrite_ui = RewriteUI(self)
         self.surface.services_started()
-        # Importing the checker and Harper (~60 ms) on a worker keeps it out of start-up.
+        # Proofreading starts once the inline model has loaded (building Harper's Linter takes
+        # ~1 s of a core, which the first suggestion needs more), or after PROOFREAD_AFTER_MS.
+        QTimer.singleShot(PROOFREAD_AFTER_MS, self._begin_proofreading)
+        if self.models.state("inline")[0] != "loading":
+            self._begin_proofreading()
+
+    def _begin_proofreading(self) -> None:
+        if self._proofreading_begun:
+            return
+        self._proofreading_begun = True
+        # Importing the checker and Harper (~60 ms) on a worker keeps it off the GUI thread.
         self.guard.background.run(_import_proofreading, self.start_proofreading)
 
     def start_proofreading(self, imported: object = None) -> None:
@@ -278,6 +290,8 @@ class MainWindow(FileActions, QMainWindow):
             return
         if self.inline is None:
             return
+        if state != "loading" and self.rewrite_ui is not None:
+            self._begin_proofreading()  # the inline model is settled: proofreading's turn
         if not self.inline_on:
             self.inline.show_state("off", "Suggestions off")
         elif state == "ready":

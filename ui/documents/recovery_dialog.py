@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 from desktop_app.documents.recovery import Hunk, RecoveryStore, Snapshot
 from desktop_app.documents.storage import FileFormat, StorageError, load_text
 from desktop_app.rewrite.word_diff import DELETE, EQUAL, INSERT
-from ui.rewrite.review_panel import render_word_diff
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +107,10 @@ class RecoveryDialog(QDialog):
             column.addWidget(view)
             split.addWidget(side)
         if hunks:
+            # Imported here: the review panel (and the rewrite guard behind it) is not needed
+            # at start-up, only when there is something to restore.
+            from ui.rewrite.review_panel import render_word_diff
+
             render_word_diff(self.before_view, side_runs(hunks, after=False), DELETE)
             render_word_diff(self.after_view, side_runs(hunks, after=True), INSERT)
         else:
