@@ -27,11 +27,6 @@ from ui.surface import Surface
 log = logging.getLogger(__name__)
 
 COUNT_DELAY_MS = 300  # recount words after typing pauses this long
-PROOFREAD_AFTER_MS = 3000  # proofreading starts by then even if the inline model still loads
-
-
-def _import_proofreading() -> None:
-    import ui.proofreading.controller  # noqa: F401 - imported here, used on the GUI thread
 
 
 class MainWindow(FileActions, QMainWindow):
@@ -70,7 +65,7 @@ class MainWindow(FileActions, QMainWindow):
         self.inline_on = settings.inline_enabled  # for this document (view_memory remembers)
         self.rewrite_ui = None
         self.proofreading = None  # ui.proofreading.controller.ProofreadingUI, once started
-        self._proofreading_begun = False
+        self._proofreading_launcher = None
         self._owns_models = False
 
         self._count_timer = QTimer(self)
@@ -260,28 +255,11 @@ class MainWindow(FileActions, QMainWindow):
 
         self.rewrite_ui = RewriteUI(self)
         self.surface.services_started()
-        # Proofreading starts once the inline model has loaded (building Harper's Linter takes
-        # ~1 s of a core, which the first suggestion needs more), or after PROOFREAD_AFTER_MS.
-        QTimer.singleShot(PROOFREAD_AFTER_MS, self._begin_proofreading)
+        from ui.proofreading.launcher import ProofreadingLauncher
+
+        self._proofreading_launcher = ProofreadingLauncher(self)
         if self.models.state("inline")[0] != "loading":
-            self._begin_proofreading()
-
-    def _begin_proofreading(self) -> None:
-        if self._proofreading_begun:
-            return
-        self._proofreading_begun = True
-        # Importing the checker and Harper (~60 ms) on a worker keeps it off the GUI thread.
-        self.guard.background.run(_import_proofreading, self.start_proofreading)
-
-    def start_proofreading(self, imported: object = None) -> None:
-        """Spelling and grammar as you type; Harper's Linter is built off the GUI thread."""
-        if isinstance(imported, Exception):  # harper missing from the installation, say
-            self.status.showMessage(f"Proofreading unavailable: {imported}", 10000)
-            return
-        from ui.proofreading.controller import ProofreadingUI
-
-        if self.proofreading is None:
-            self.proofreading = ProofreadingUI(self)
+            self._proofreading_launcher.begin()
 
     def _on_model_state(self, role: str, state: str, message: str) -> None:
         if role == "rewrite":
@@ -290,8 +268,8 @@ class MainWindow(FileActions, QMainWindow):
             return
         if self.inline is None:
             return
-        if state != "loading" and self.rewrite_ui is not None:
-            self._begin_proofreading()  # the inline model is settled: proofreading's turn
+        if state != "loading" and self._proofreading_launcher is not None:
+            self._proofreading_launcher.begin()  # the inline model is settled
         if not self.inline_on:
             self.inline.show_state("off", "Suggestions off")
         elif state == "ready":

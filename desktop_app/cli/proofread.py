@@ -173,8 +173,8 @@ def rewrite_with_harper(args: argparse.Namespace, stdout: TextIO, stderr: TextIO
     from desktop_app.proofreading import Proofreader, ProofreadSettings, fix_text
 
     try:
-        inputs = cli_rewrite._load_inputs(args.files)
-        targets = cli_rewrite._targets(args, [source for source, _ in inputs])
+        inputs = cli_rewrite.load_inputs(args.files)
+        targets = cli_rewrite.output_targets(args, [source for source, _ in inputs])
     except cli_rewrite._Failure as failure:
         print(f"{cli_rewrite.PROG}: {failure}", file=stderr, flush=True)
         return failure.status

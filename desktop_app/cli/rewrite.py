@@ -105,7 +105,8 @@ class _ProgressPrinter:
             print(f"{self._label}: {progress.stage}", file=self._stream, flush=True)
 
 
-def _load_inputs(files: list[str]) -> list[tuple[Path, LoadedText]]:
+def load_inputs(files: list[str]) -> list[tuple[Path, LoadedText]]:
+    """Each input file read with its format, or `_Failure` naming the one that cannot be."""
     inputs = []
     for name in files:
         try:
@@ -116,7 +117,7 @@ def _load_inputs(files: list[str]) -> list[tuple[Path, LoadedText]]:
     return inputs
 
 
-def _targets(args: argparse.Namespace, sources: list[Path]) -> list[Path | None]:
+def output_targets(args: argparse.Namespace, sources: list[Path]) -> list[Path | None]:
     """Output path per input; None means stdout."""
     if len(sources) == 1:
         return [Path(args.output) if args.output else None]
@@ -164,8 +165,8 @@ def run(
             spec = spec_from_args(args.rewrite_model, args, "rewrite")
         except FlagError as error:
             raise _Failure(str(error), EXIT_USAGE) from None
-        inputs = _load_inputs(args.files)
-        targets = _targets(args, [source for source, _ in inputs])
+        inputs = load_inputs(args.files)
+        targets = output_targets(args, [source for source, _ in inputs])
         model = _open(spec, stderr, args.quiet)
         batch = BatchStore(stderr)
         failures = 0

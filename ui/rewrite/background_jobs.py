@@ -92,7 +92,7 @@ class BackgroundJobs(QObject):
 
     def adopt(self, job: RewriteJob, target, whole: bool) -> None:
         """Track and show a job that the store brought back (resumed or kept draft)."""
-        self.rewrite._adopt(job, target, whole)
+        self.rewrite.adopt(job, target, whole)
 
     def opened(self, job: RewriteJob) -> None:
         """The review panel shows `job`: its proposal so far, and its draft is now seen."""

@@ -157,14 +157,14 @@ class RewriteUI(QObject):
             return None
         instruction = instruction if definition.needs_instruction else None
         job = self.queue.submit(action_id, text, instruction, **self.background_jobs.where(target))
-        self._adopt(job, target, whole_document)
+        self.adopt(job, target, whole_document)
         return job
 
-    def _adopt(self, job: RewriteJob, target: TrackedTarget, whole: bool) -> None:
+    def adopt(self, job: RewriteJob, target: TrackedTarget, whole: bool) -> None:
+        """Follow `job`: its result lands on `target` (of the open file) and is shown for review."""
         target.source = self.window.file
         self._targets[job.id] = target
-        if whole:
-            self._whole.add(job.id)
+        self._whole.update((job.id,) if whole else ())
         self.job_list.update_job(job)
         self.show_job(job.id)
 
@@ -365,7 +365,7 @@ class RewriteUI(QObject):
             return None
         job = self.queue.resubmit(job_id)
         self.panel.add_draft(job_id, job.id)  # the earlier drafts stay a click away
-        self._adopt(job, target.clone(), job_id in self._whole)
+        self.adopt(job, target.clone(), job_id in self._whole)
         return job
 
     def discard(self, job_id: int) -> None:
