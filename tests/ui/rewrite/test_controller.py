@@ -196,7 +196,8 @@ def test_continue_writing_inserts_below_the_paragraph(qtbot, faithful_win):
     assert job.original == f"{OTHER}\n\n{CASUAL}"  # it reads what precedes, not what follows
     wait_end(qtbot, ui, job)
     assert job.result, job.error
-    assert not ui.panel.replace_button.isVisible() and ui.panel.insert_button.isEnabled()
+    qtbot.waitUntil(ui.panel.insert_button.isEnabled, timeout=5000)  # the panel follows the end
+    assert not ui.panel.replace_button.isVisible()
     qtbot.mouseClick(ui.panel.insert_button, Qt.MouseButton.LeftButton)
     assert editor.toPlainText() == TEXT.replace(CASUAL, f"{CASUAL}\n\n{job.result}", 1)
     assert ui.job_list.state_text(job.id) == "done, inserted"
