@@ -80,7 +80,9 @@ def test_a_20_mb_document_never_stalls_the_gui(qtbot, wired):
     )
     heart.stop()
     assert engine.judge.feed.model.contains("copyleft")
-    assert max(gaps) < 0.05 + 0.005  # the build ran elsewhere: the GUI kept its heartbeat
+    # A correctness bound, not a benchmark: the build ran elsewhere. Built on the GUI thread,
+    # 20 MB takes 3-4 s in one piece; a busy machine may still delay a beat by some 100 ms.
+    assert max(gaps) < 0.5
 
 
 def test_the_inline_toggle_is_remembered_per_file(qtbot, window, tmp_path):
