@@ -34,4 +34,3 @@ def test_the_dialog_never_covers_the_match(qtbot, window):
         qtbot.keyClick(dialog.find_edit, Qt.Key.Key_Return)
         assert editor.textCursor().selectedText() == "needle"
         qtbot.waitUntil(lambda: not dialog.frameGeometry().intersects(_match_on_screen(editor)))
-    window.grab().save("/tmp/inkling-find.png")

@@ -33,7 +33,6 @@ def test_an_empty_document_teaches_quietly_until_the_first_key(qtbot, window):
     qtbot.keyClick(editor, Qt.Key.Key_A)
     typed = _inked(editor.viewport().grab().toImage())
     assert empty > 20 * max(typed, 1)  # the instructions were drawn; one letter is not that
-    window.grab().save("/tmp/inkling-first-page.png")
 
 
 def test_focus_mode_shows_the_page_only_and_keeps_the_line_mid_window(qtbot, window):
@@ -51,7 +50,6 @@ def test_focus_mode_shows_the_page_only_and_keeps_the_line_mid_window(qtbot, win
     qtbot.keyClicks(editor, "typed ")
     middle = editor.viewport().height() / 2
     assert abs(editor.cursorRect().center().y() - middle) <= editor.fontMetrics().height()
-    window.grab().save("/tmp/inkling-focus.png")
     qtbot.keyClick(editor, Qt.Key.Key_D, CTRL_SHIFT)  # its key works with the menus hidden
     assert not window.surface.focus.active
     assert window.menuBar().isVisible() and window.statusBar().isVisible()

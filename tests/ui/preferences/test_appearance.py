@@ -58,7 +58,6 @@ def test_page_choices_apply_to_the_editor_and_are_kept(qtbot, window, dialog):
     assert QGuiApplication.palette().color(QPalette.ColorRole.Text).lightness() > 160
     apply_theme("system")  # back to the system's own colours
     qtbot.waitUntil(lambda: editor.palette().color(QPalette.ColorRole.Base).lightness() > 160)
-    window.grab().save("/tmp/inkling-page-dark.png")
 
 
 def test_model_options_are_named_for_writers(dialog):
