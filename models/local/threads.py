@@ -142,7 +142,7 @@ class ThreadDial:
         self.cost[self.current] = seconds if old is None else old + SMOOTHING * (seconds - old)
         winner = self._winner
         if self.current == self._probe and winner is not None and winner != self.current:
-            best = self.cost[winner]
+            best = self.cost.get(winner)  # a count no longer dialled has no cost
             if best is not None and seconds > best * BAD_PROBE:
                 self._probe_left = 0  # clearly still losing: stop paying for the probe
                 self._period = min(self._period * 2, MAX_PROBE_PERIOD)
