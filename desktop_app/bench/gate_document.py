@@ -27,10 +27,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop_app.bench.typing_script import first_word, pause_points, writer_takes
+from desktop_app.inline.document_aware import gate_prob, judged_word
 from desktop_app.inline.document_counts import BOUNDARY, TOKEN
 from desktop_app.inline.document_model import DocumentModel, blend
 from desktop_app.inline.facts import FACT_OVERRIDE_PROB, fact_free_prefix, introduces_new_fact
-from desktop_app.inline.prompt import evaluate, reaches_next_word, remainder
+from desktop_app.inline.prompt import evaluate
 
 
 @dataclass(frozen=True)
@@ -97,34 +98,6 @@ def _after_last_end(line: str) -> str:
     return line[ends[-1] :] if ends else line
 
 
-def gate_prob(prompt, pieces) -> float | None:
-    """The joint probability the gate judges: the tokens up to the first one of the next word
-    (None when the model disagrees with what was typed or wrote nothing)."""
-    generated, joint = "", 1.0
-    for piece in pieces:
-        generated += piece.text
-        if piece.prob is not None:
-            joint *= piece.prob
-        rest = remainder(prompt, generated)
-        if rest is None:
-            return None
-        if reaches_next_word(prompt, rest):
-            return joint
-    return joint if generated.strip() else None
-
-
-def judged_word(prompt, text: str, base: str) -> tuple[str, str] | None:
-    """(context before it, word) for the word the gate judges in suggestion `text`: the first
-    word at a word's end, the one after the word being typed inside a word."""
-    combined = prompt.typed + text
-    words = [m for m in TOKEN.finditer(combined) if m.group(0) not in BOUNDARY]
-    index = 1 if prompt.typed.strip() else 0
-    if len(words) <= index:
-        return None
-    match = words[index]
-    return base + combined[: match.start()], match.group(0)
-
-
 def suggest(prompts, docs: DocumentAt, typed: int, threshold: float, policy: Policy):
     """(text shown, its source: "model" | "blend" | "phrase" | "word" | "") once `typed`
     characters are in."""
@@ -137,9 +110,8 @@ def suggest(prompts, docs: DocumentAt, typed: int, threshold: float, policy: Pol
     prob = gate_prob(prompt, pieces)
     if policy.phrases and not shown:
         verdict, text = evaluate(prompt, pieces, 0.0, final=True)
-        base = before[: len(before) - len(prompt.typed)]
-        judged = judged_word(prompt, text, base) if text.strip() and prob is not None else None
-        if judged and blend(prob, doc.phrase_share(*judged)) >= threshold:
+        judged = judged_word(prompt, text) if text.strip() and prob is not None else None
+        if judged and blend(prob, doc.phrase_share(judged[0], judged[1])) >= threshold:
             shown, source = text, "blend"
         elif not prompt.typed.strip():  # inside a word, completing it is the `words` part
             shown = doc.continuation(before)
