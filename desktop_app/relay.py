@@ -1,9 +1,9 @@
 """The one way work on another thread hands its results to the GUI thread.
 
 `GuiRelay.post(fn, *args)` may be called from any thread; `fn(*args)` then runs on the thread
-the relay lives on (the GUI thread), in event-loop order. The signal that carries the call
-belongs to a parentless carrier that every poster holds, so a worker finishing after its owner
-was deleted never emits into a deleted object: the call is simply dropped. `Background` runs a
+the relay lives on (the GUI thread), in event-loop order. A gate closed under a lock as the
+relay is destroyed means a worker finishing after its owner was deleted never emits into a
+deleted object: the call is simply dropped. `Background` runs a
 function in a thread and calls back through a relay, for one-off slow work (diffs, look-ups,
 keychain reads) that must not block the window.
 """
@@ -20,37 +20,43 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 log = logging.getLogger(__name__)
 
 
-class _Carrier(QObject):
-    call = Signal(object, object)  # fn, args
+class _Gate:
+    """Open while the relay lives; closed (under its lock) as the relay is destroyed."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.retired = False
+        self.lock = threading.Lock()
+        self.open = True
 
-    @Slot()
-    def retire(self) -> None:
-        self.retired = True
+    def close(self) -> None:
+        with self.lock:
+            self.open = False
 
 
 class GuiRelay(QObject):
     """Delivers calls made on worker threads to the thread this object lives on."""
 
+    _call = Signal(object, object)  # fn, args
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        carrier = _Carrier()
-        carrier.call.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-        self.destroyed.connect(carrier.retire)
-        self._carrier = carrier
+        gate = _Gate()
+        self._call.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        # A plain callable, run on the destroying (GUI) thread as the relay goes: from then
+        # on no worker emits into it. Workers only ever hold plain Python objects and this
+        # parented relay, so no Qt object is ever freed on a worker thread.
+        self.destroyed.connect(gate.close)
+        self._gate = gate
 
     def post(self, fn: Callable[..., object], *args: object) -> bool:
         """Run `fn(*args)` on the relay's thread; False when the relay is already gone."""
-        carrier = self._carrier
-        if carrier.retired:
-            return False
-        try:
-            carrier.call.emit(fn, args)
-        except RuntimeError:  # the application is tearing down
-            return False
+        gate = self._gate
+        with gate.lock:
+            if not gate.open:
+                return False
+            try:
+                self._call.emit(fn, args)
+            except RuntimeError:  # being destroyed, or the application is tearing down
+                return False
         return True
 
     @Slot(object, object)

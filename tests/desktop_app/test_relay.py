@@ -46,3 +46,29 @@ def test_background_hands_back_results_and_exceptions(qtbot) -> None:
     assert 42 in results
     assert any(isinstance(r, ZeroDivisionError) for r in results)
     assert background.wait(1.0)
+
+
+def test_workers_posting_while_the_owner_is_deleted_never_reach_it(qtbot) -> None:
+    owner = QObject()
+    relay = GuiRelay(owner)
+    gone = threading.Event()
+    owner.destroyed.connect(lambda *_: gone.set())
+    late: list[int] = []
+    refused: list[bool] = []
+
+    def worker() -> None:
+        while not refused:
+            if not relay.post(lambda: late.append(int(gone.is_set()))):
+                refused.append(True)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    qtbot.waitUntil(lambda: len(late) > 10, timeout=5000)  # calls are arriving
+    with qtbot.waitSignal(owner.destroyed):
+        owner.deleteLater()
+    for thread in threads:
+        thread.join(5)
+    qtbot.wait(20)  # let any (wrongly) queued call run
+    assert refused  # the workers were told the relay is gone
+    assert 1 not in late  # and nothing ran after the owner was destroyed
