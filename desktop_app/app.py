@@ -132,6 +132,9 @@ def run_gui(file: str | None = None) -> int:
     from desktop_app.documents.storage import ignore_file_size_signal
 
     ignore_file_size_signal()  # a file size limit must fail a save, not kill the app
+    from desktop_app.garbage import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # cycles are freed on the GUI thread, never a worker's
     hook = CrashHandler()
     sys.excepthook = hook
 
@@ -161,5 +164,6 @@ def run_gui(file: str | None = None) -> int:
     with loop:
         loop.run_until_complete(closed.wait())
     window.shutdown()
+    collector.stop()
     log.info("Inkling closed")
     return 0

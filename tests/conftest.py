@@ -40,6 +40,31 @@ def _no_keychain():
     forget_keys_in_memory()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _collect_on_the_gui_thread(qapp):
+    """The app's garbage-collection regime (`desktop_app.garbage`) for the whole test session."""
+    from desktop_app.garbage import GuiThreadCollector
+
+    collector = GuiThreadCollector()
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture(autouse=True)
+def _qt_objects_die_here(_collect_on_the_gui_thread):
+    """Delete what a test's windows left to `deleteLater` in its own teardown, then run the
+    collection that is due, on this (the GUI) thread.
+
+    Otherwise a closed window is destroyed inside the next test's first event-loop turn, among
+    that test's own threads, and a crash there would be blamed on the wrong test.
+    """
+    yield
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    _collect_on_the_gui_thread.tick()
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory, monkeypatch):
     base = tmp_path_factory.mktemp("inkling-home")

@@ -289,7 +289,7 @@ def test_crash_dialog_never_claims_a_copy_it_did_not_save(qtbot, window, monkeyp
     from desktop_app.app import CrashHandler
 
     qtbot.keyClicks(window.editor, "unsaved when it crashed")
-    window.guard.snapshotter = None  # recovery is off
+    monkeypatch.setattr(window.guard, "snapshotter", None)  # recovery is off (put back: stopped)
     said: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: said.append(box.text()) or 0)
     hook = CrashHandler()
