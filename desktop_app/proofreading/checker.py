@@ -119,6 +119,7 @@ class BackgroundChecker:
         self._thread: threading.Thread | None = None
         self.ready = threading.Event()
         self.proofreader: Proofreader | None = None
+        self._ahead: Prefetcher | None = None  # the second Harper, once the first is built
         # Per block, in flat dicts of strings and tuples (which the garbage collector stops
         # tracking, so a 400,000-block document costs no long collections): the text counted
         # in the document totals, its evidence, the mask state before it, what was last done
@@ -203,6 +204,8 @@ class BackgroundChecker:
             self._cond.notify()
         if self._thread is not None:
             self._thread.join(timeout)
+        if self._ahead is not None:
+            self._ahead.close()
 
     # ------------------------------------------------------------------ the checker's thread
 
@@ -217,6 +220,7 @@ class BackgroundChecker:
         self.ready.set()
         if self._on_ready:
             self._on_ready()
+        self._ahead.warm()  # the second Linter, built now, so a long first pass has its help
         while True:
             with self._cond:
                 while not (self._pending or self._calls or self._stopping):

@@ -33,3 +33,21 @@ def test_few_blocks_are_left_to_the_checker():
     ahead = Prefetcher(cache)
     ahead.start([(0, "A libary.")], {0: QUIET_STATE}, {}, "american", ())
     assert ahead._thread is None and len(cache) == 0
+
+
+def test_a_warmed_prefetcher_is_ready_before_its_first_pass_and_closes():
+    cache = ParagraphCache()
+    ahead = Prefetcher(cache)
+    ahead.warm()
+    assert ahead.ready.wait(30)  # its Linter was built with no pass asked for
+    assert len(cache) == 0
+    blocks = [(n, f"Line {n} has a libary.") for n in range(MIN_BLOCKS)]
+    ahead.start(blocks, {n: QUIET_STATE for n, _ in blocks}, {}, "american", ())
+    fingerprint = ProofreadSettings().fingerprint("american")
+    deadline = time.monotonic() + 20
+    while cache.get(blocks[-1][1], fingerprint) is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert cache.get(blocks[-1][1], fingerprint) is not None  # the same thread lints the pass
+    ahead.close()
+    ahead._thread.join(10)
+    assert not ahead._thread.is_alive()
