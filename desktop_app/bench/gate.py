@@ -42,6 +42,12 @@ def add_parser(benches) -> None:
     )
     parser.add_argument("--json", help="write the figures to this JSON file")
     parser.add_argument(
+        "--document-threshold",
+        type=float,
+        default=None,
+        help="gate threshold for the document-aware figures (default: the engine's)",
+    )
+    parser.add_argument(
         "--no-document",
         action="store_true",
         help="skip the document-aware parts (word completion, phrases, fact safety)",
@@ -212,7 +218,10 @@ def run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         prompts = Prompts(model, context, body, MAX_TOKENS)
         rows = sweep(prompts, thresholds)
-        document = None if args.no_document else measure(prompts, MIN_FIRST_PROB, history)
+        at_threshold = (
+            MIN_FIRST_PROB if args.document_threshold is None else args.document_threshold
+        )
+        document = None if args.no_document else measure(prompts, at_threshold, history)
         wall_s = time.perf_counter() - started
     finally:
         model.close()
@@ -241,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
             "text": str(args.text),
             "chars": len(body),
             "current_threshold": MIN_FIRST_PROB,
+            "document_threshold": at_threshold,
             "wall_s": round(wall_s, 1),
             "rows": rows,
             "document": document,
