@@ -196,6 +196,9 @@ class BackgroundChecker:
             self._calls.append((job, done))
             self._cond.notify()
 
+    # Both Harpers are built: a long pass has two cores from its start.
+    both_ready = property(lambda self: self._ahead is not None and self._ahead.ready.is_set())
+
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the thread (after the paragraph it is linting) and wait for it."""
         with self._cond:

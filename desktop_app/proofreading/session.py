@@ -127,6 +127,12 @@ class ProofreadSession(QObject):
             self.error = reason  # never started: nothing will be checked
         self.failed.emit(reason)
 
+    @property
+    def both_ready(self) -> bool:
+        """The second Harper, which lints ahead in long passes, is built too."""
+        checker = self._checker
+        return checker is not None and checker.both_ready
+
     def stop(self, timeout: float = 2.0) -> None:
         """Stop the checker (after the paragraph it is linting)."""
         with self._lock:

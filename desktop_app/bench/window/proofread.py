@@ -4,8 +4,8 @@
 proofreading's own) and measures, in this order:
 
 1. the Linter built off the GUI thread at start-up, with the GUI heartbeat meanwhile;
-2. a 5,000-word document fully checked in the background (cold linter): `setPlainText` to the
-   checker's `idle` for that revision;
+2. a 5,000-word document fully checked in the background, once both Harpers are built (the
+   first document after start-up, caches cold): `setPlainText` to the checker's `idle`;
 3. underline latency: a simulated writer types sentences, each with a misspelling, ~30 ms a
    key; from the last key of each sentence (the pause starts) to the first paint of the
    viewport that shows the word underlined (debounce + lint + relay + paint), p50/p95;
@@ -118,8 +118,11 @@ def window_figures(text: str, big_mb: float = 20.0, pauses: int = 20, typing_s: 
     ok = wait_until(
         lambda: window.proofreading is not None and window.proofreading.session.is_ready, 60
     )
+    linter_ready_s = round(time.perf_counter() - started, 2) if ok else None
+    both = wait_until(lambda: window.proofreading.session.both_ready, 30)
     figures: dict[str, object] = {
-        "linter_ready_s": round(time.perf_counter() - started, 2) if ok else None,
+        "linter_ready_s": linter_ready_s,
+        "second_linter_ready_s": round(time.perf_counter() - started, 2) if both else None,
         "startup_heartbeat": beat.summary(),
         "check_delay_ms": CHECK_DELAY_MS,
     }
