@@ -49,7 +49,7 @@ class ProofreadingUI(QObject):
         self.session = session or ProofreadSession(prefs.dialect or None, prefs.style, self)
         self.issues = BlockIssues()
         self.mirror = BlockMirror(self.editor, self._on_blocks_changed)
-        self.underliner = Underliner(self.editor, self.issues, self.mirror.text)
+        self.underliner = Underliner(self.editor, self.issues)
         self._file = window.file
         # Blocks (numbered as now) whose findings the checker must report again, even unchanged:
         # their underlines were dropped by an edit or refused as stale. None: every block.

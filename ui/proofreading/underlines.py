@@ -46,7 +46,10 @@ def visible_blocks(editor) -> range:
 
 def issue_cursor(document, block_number: int, text: str, start: int, end: int) -> QTextCursor:
     """A cursor selecting `text[start:end]` of block `block_number` (UTF-16 positions)."""
-    block = document.findBlockByNumber(block_number)
+    return _select(document, document.findBlockByNumber(block_number), text, start, end)
+
+
+def _select(document, block, text: str, start: int, end: int) -> QTextCursor:
     cursor = QTextCursor(document)
     cursor.setPosition(block.position() + utf16_offset(text, start))
     cursor.setPosition(block.position() + utf16_offset(text, end), QTextCursor.MoveMode.KeepAnchor)
@@ -56,10 +59,9 @@ def issue_cursor(document, block_number: int, text: str, start: int, end: int) -
 class Underliner:
     """Turns the visible valid issues into the editor's extra selections."""
 
-    def __init__(self, editor, issues: BlockIssues, text_of) -> None:
+    def __init__(self, editor, issues: BlockIssues) -> None:
         self._editor = editor
         self._issues = issues
-        self._text_of = text_of
         self._formats = {name: underline_format(name) for name in COLOURS}
         self.shown = 0  # underlines now set
 
@@ -74,16 +76,20 @@ class Underliner:
         mine: list[QTextEdit.ExtraSelection] = []
         if len(self._issues):
             for number in visible_blocks(editor):
-                text = self._text_of(number)
-                if text is None:
+                # The block's text now, from the document itself: a copy kept elsewhere may not
+                # have heard of the edit being handled, and an issue found in other text (or
+                # another block, after a new line) must never be painted.
+                block = document.findBlockByNumber(number)
+                if not block.isValid():
                     continue
+                text = block.text()
                 for issue in self._issues.valid(number, text):
                     if typing_at is not None and typing_at[0] == number:
                         start, end = utf16_offset(text, issue.start), utf16_offset(text, issue.end)
                         if start < typing_at[1] <= end:
                             continue
                     selection = QTextEdit.ExtraSelection()
-                    selection.cursor = issue_cursor(document, number, text, issue.start, issue.end)
+                    selection.cursor = _select(document, block, text, issue.start, issue.end)
                     selection.format = self._formats.get(issue.category, self._formats["grammar"])
                     mine.append(selection)
         others = [s for s in editor.extraSelections() if not s.format.hasProperty(MARK)]
