@@ -47,12 +47,13 @@ def test_names_and_phrases_come_from_the_document():
     shown, source = suggest(prompts, docs, typed, 0.33, Policy(words=True))
     assert (shown, source) == ("abeth", "word")
     typed = BODY.index("Bennet")
-    shown, source = suggest(prompts, docs, typed, 0.33, Policy(phrases=True))
+    assert suggest(prompts, docs, typed, 0.33, Policy(phrases=True)) == ("", "")  # the app's
+    shown, source = suggest(prompts, docs, typed, 0.33, Policy(phrases=True, continue_phrases=True))
     assert shown.startswith("Bennet") and source == "phrase"
     result = measure(prompts, 0.33)
     variants = result["variants"]
     assert variants["model"]["as_writer"]["saved_ratio"] == 0
-    for name in ("words", "phrases", "all"):
+    for name in ("words", "continue", "all"):
         assert variants[name]["as_writer"]["saved_ratio"] > 0
     assert result["alternatives"] is None  # a stand-in model has no first-token top-k
 
