@@ -10,7 +10,6 @@ those are replaced.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QTextEdit
 
@@ -36,12 +35,19 @@ def underline_format(category: str) -> QTextCharFormat:
 
 
 def visible_blocks(editor) -> range:
-    """Block numbers on screen (with a small margin)."""
-    first = editor.firstVisibleBlock().blockNumber()
-    bottom = editor.viewport().height() - 1
-    last = editor.cursorForPosition(QPoint(0, max(0, bottom))).block().blockNumber()
+    """Block numbers on screen (with a small margin).
+
+    Walked down from the first visible block by geometry, not hit-tested: a hit test that lands
+    on ghost text (the layout's preedit, past the document's end) asks Qt for a position that
+    does not exist."""
+    block = editor.firstVisibleBlock()
+    first = last = block.blockNumber()
+    offset, bottom = editor.contentOffset(), editor.viewport().height()
+    while block.isValid() and editor.blockBoundingGeometry(block).translated(offset).top() < bottom:
+        last = block.blockNumber()
+        block = block.next()
     count = editor.document().blockCount()
-    return range(max(0, first - MARGIN_BLOCKS), min(count, max(first, last) + MARGIN_BLOCKS + 1))
+    return range(max(0, first - MARGIN_BLOCKS), min(count, last + MARGIN_BLOCKS + 1))
 
 
 def issue_cursor(document, block_number: int, text: str, start: int, end: int) -> QTextCursor:

@@ -46,3 +46,22 @@ def test_a_new_document_is_read_again(qtbot):
     editor.adopt_document(fresh)
     assert mirror.texts == ["new", "text"]
     assert mirror.text(1) == "text" and mirror.text(2) is None
+
+
+def test_the_blocks_on_screen_are_found_without_hitting_ghost_text(qtbot, window):
+    from PySide6.QtCore import qInstallMessageHandler
+
+    from ui.proofreading.underlines import visible_blocks
+
+    editor = window.editor
+    editor.setPlainText("\n".join(f"Line {n}." for n in range(5)) + "\nThe last line")
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    editor.show_ghost(" and a long suggestion" * 40)  # wraps far below the last real line
+    warnings: list[str] = []
+    previous = qInstallMessageHandler(lambda _mode, _context, message: warnings.append(message))
+    try:
+        shown = visible_blocks(editor)
+    finally:
+        qInstallMessageHandler(previous)
+    assert shown == range(0, 6)  # every block, the last one (with the ghost) included
+    assert not [w for w in warnings if "out of range" in w]
