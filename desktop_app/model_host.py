@@ -19,6 +19,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.perf import lower_thread_priority
 from desktop_app.relay import GuiRelay
 from models.base import ModelError, TextModel
 from models.spec import ModelSpec
@@ -177,6 +178,7 @@ class ModelHost(QObject):
         relay = self._relay
 
         def work() -> None:
+            lower_thread_priority()
             model: TextModel | None = None
             error = ""
             try:

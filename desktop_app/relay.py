@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
+from desktop_app.perf import lower_thread_priority
+
 log = logging.getLogger(__name__)
 
 
@@ -78,6 +80,7 @@ class Background(QObject):
         relay = self._relay
 
         def target() -> None:
+            lower_thread_priority()
             try:
                 result: object = work()
             except Exception as exc:  # noqa: BLE001 - handed to the caller, never lost

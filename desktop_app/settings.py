@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app import paths
+from desktop_app.perf import lower_thread_priority
 from models.atomic import atomic_write
 
 log = logging.getLogger(__name__)
@@ -248,6 +249,7 @@ class SettingsWriter:
         return done
 
     def _run(self) -> None:
+        lower_thread_priority()
         while True:
             with self._cv:
                 wanted = lambda: self._pending is not None or self._stopping  # noqa: E731

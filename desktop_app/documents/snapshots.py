@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from desktop_app.documents.recovery import RecoveryStore
 from desktop_app.documents.storage import DiskStamp
+from desktop_app.perf import lower_thread_priority
 from desktop_app.relay import GuiRelay
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class _Worker(threading.Thread):
             self._cv.notify_all()
 
     def run(self) -> None:
+        lower_thread_priority()
         while True:
             with self._cv:
                 self._cv.wait_for(lambda: self._jobs or self._stopping)

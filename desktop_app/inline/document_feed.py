@@ -18,6 +18,7 @@ import queue
 import threading
 
 from desktop_app.inline.document_model import DocumentModel
+from desktop_app.perf import lower_thread_priority
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ class DocumentFeed:
 
     # ---------------------------------------------------------------- the worker thread
     def _work(self) -> None:
+        lower_thread_priority()
         while True:
             batch = [self._queue.get()]
             while not self._queue.empty():  # a later reset makes earlier work moot

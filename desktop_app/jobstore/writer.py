@@ -24,6 +24,7 @@ from typing import Any
 
 from desktop_app.jobstore.records import StoredState, new_job_id
 from desktop_app.jobstore.store import JobStore
+from desktop_app.perf import lower_thread_priority
 from desktop_app.rewrite.chunking import Chunk
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class StoreWriter:
             self._queue.put((method, args, kwargs))
 
     def _run(self) -> None:
+        lower_thread_priority()
         try:
             while True:
                 item = self._queue.get()

@@ -49,6 +49,7 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from desktop_app.perf import lower_thread_priority
 from desktop_app.proofreading.dictionary import PersonalDictionary
 from desktop_app.proofreading.filters import BlockWords, DocumentStats, words_of
 from desktop_app.proofreading.linter import (
@@ -207,12 +208,12 @@ class BackgroundChecker:
             self._cond.notify()
         if self._thread is not None:
             self._thread.join(timeout)
-        if self._ahead is not None:
+        if self._ahead is not None:  # the second Harper's thread ends with this one
             self._ahead.close()
 
     # ------------------------------------------------------------------ the checker's thread
-
     def _run(self) -> None:
+        lower_thread_priority()
         try:
             self.proofreader = self._factory()
         except Exception as error:  # Harper missing or broken: report once, check nothing

@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 
+from desktop_app.perf import lower_thread_priority
 from desktop_app.proofreading.cache import ParagraphCache
 from desktop_app.proofreading.markup import ProseMasker
 
@@ -83,6 +84,7 @@ class Prefetcher:
         self._stop.set()
 
     def _run(self) -> None:
+        lower_thread_priority()
         try:
             from desktop_app.proofreading.linter import Proofreader
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from desktop_app.perf import lower_thread_priority
 from desktop_app.relay import GuiRelay
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class ProofreadSession(QObject):
             self._boot.start()
 
     def _start(self) -> None:
+        lower_thread_priority()
         try:
             from desktop_app.proofreading.checker import BackgroundChecker
             from desktop_app.proofreading.dictionary import PersonalDictionary

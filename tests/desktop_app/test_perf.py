@@ -1,10 +1,14 @@
-"""PerfLog: per-kind percentiles of first-feedback and final times."""
+"""PerfLog: per-kind percentiles of first-feedback and final times; background thread priority."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
-from desktop_app.perf import PerfLog, percentile
+import pytest
+
+from desktop_app.perf import BACKGROUND_NICE, PerfLog, lower_thread_priority, percentile
 
 
 def test_percentiles_interpolate():
@@ -50,3 +54,23 @@ def test_only_recent_samples_are_kept_and_recording_is_thread_safe():
     summary = log.summary()["concise"]
     assert summary["count"] == 4001
     assert summary["first_p50_ms"] == 1000 and summary["first_p95_ms"] == 1000
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_a_worker_is_nicer_and_the_main_thread_is_untouched() -> None:
+    main_before = os.getpriority(os.PRIO_PROCESS, os.getpid())
+    seen: list[tuple[bool, int, int]] = []
+
+    def worker() -> None:
+        done = lower_thread_priority()
+        mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        again = lower_thread_priority()  # twice is no nicer than once: it is from the main's
+        seen.append((done and again, mine, os.getpriority(os.PRIO_PROCESS, 0)))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    done, mine, after_twice = seen[0]
+    assert done
+    assert mine == min(19, main_before + BACKGROUND_NICE) == after_twice
+    assert os.getpriority(os.PRIO_PROCESS, os.getpid()) == main_before
