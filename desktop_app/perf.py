@@ -88,9 +88,10 @@ class PerfLog:
             self._counts.clear()
 
 
-# How much nicer than the app's GUI and inline threads a background worker runs (Linux: each
-# thread has its own nice value). With the checker's two Harpers, the document model and the
-# inline model all runnable on 2 cores, the GUI thread otherwise waits its turn behind them.
+# How much nicer than the GUI thread a worker runs (Linux: each thread has its own nice value),
+# so that on 2 cores, with two Harpers, the document model and a model's owner thread all
+# runnable, the GUI thread is the one the scheduler picks first. A precaution, not a fix: the
+# 30-60 ms GUI stalls `bench typing` shows were not waits for a CPU (per-thread schedstat).
 BACKGROUND_NICE = 10
 
 

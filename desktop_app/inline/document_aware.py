@@ -8,8 +8,8 @@
   gate; else, inside a word of 3+ letters, the word is completed from the document's
   vocabulary ("Eliz" → "Elizabeth");
 - fact safety: what is shown is cut just before the first number, date or name that neither
-  the document nor the prompt window has (`fact_free_prefix`), unless the model itself was at
-  least FACT_OVERRIDE_PROB sure;
+  the document nor the prompt window has (`fact_free_prefix`); FACT_OVERRIDE_PROB, the model
+  confidence that would let one through, is set so that none does;
 - a model without probabilities is vouched for only where the document continues the phrase
   with the model's word.
 
