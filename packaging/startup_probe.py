@@ -105,6 +105,7 @@ def _poll(app, poll) -> None:
         return
     poll.stop()
     _mark("inline_model_ready")
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     texts = list(PROBE_TEXTS)
@@ -115,8 +116,8 @@ def _poll(app, poll) -> None:
             _finish(ok=False)
             return
         text = texts.pop(0)
-        if window.editor.toPlainText():
-            text = "\n" + text
+        if window.editor.toPlainText():  # a new line, as a real Return: QTest cannot type "\n"
+            QTest.keyClick(window.editor, Qt.Key.Key_Return)
         QTest.keyClicks(window.editor, text)
 
     def on_engine_state(state: str, _message: str) -> None:
