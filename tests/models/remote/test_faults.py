@@ -133,9 +133,10 @@ def test_inline_misses_its_first_piece_deadline_quietly_and_is_never_retried(
 
 
 def test_inline_deadline_is_to_the_first_piece_only(fault_server: FaultServer, make_model) -> None:
-    # A slow but steady stream is fine once it has started.
-    fault_server.mode, fault_server.drip_interval = "drip", 1.0
-    inline = Deadlines(connect=0.3, read=1.0, first_piece=0.3, retries=0)
+    # A slow but steady stream is fine once it has started: gaps longer than the first-piece
+    # deadline pass, well inside the read deadline (a gap equal to it failed CI once).
+    fault_server.mode, fault_server.drip_interval = "drip", 0.5
+    inline = Deadlines(connect=0.3, read=2.0, first_piece=0.3, retries=0)
     model = make_model(fault_server.base_url, role="inline", timeout=inline)
     pieces, elapsed = run(model, GenerationRequest(prompt="The cat"))
     assert "".join(pieces) == "Hello there slowly!"
