@@ -156,6 +156,9 @@ def run_gui(file: str | None = None) -> int:
     from PySide6.QtCore import QTimer
 
     QTimer.singleShot(0, start_services)
+    from desktop_app.garbage import SETTLE_MS, freeze_long_lived
+
+    QTimer.singleShot(SETTLE_MS, freeze_long_lived)  # start-up's objects: no more full scans
 
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)

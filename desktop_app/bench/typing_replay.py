@@ -68,6 +68,11 @@ class TypingReplay:
         engine.warm()
         wait_until(lambda: engine.idle(), 60)
         engine.calls = 0
+        # The app's garbage collection (see `run_gui`): on the GUI thread, start-up frozen.
+        from desktop_app.garbage import GuiThreadCollector, freeze_long_lived
+
+        collector = GuiThreadCollector(window)
+        freeze_long_lived()
 
         heartbeat = Heartbeat()
         heartbeat.start()
@@ -75,6 +80,7 @@ class TypingReplay:
         wait_until(lambda: self._done, 3600)
         heartbeat.stop()
         wait_until(lambda: engine.idle(), 30)
+        collector.stop()
 
         results = self.results
         shown_prompts = list(engine.shown_prompts)

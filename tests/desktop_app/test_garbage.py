@@ -52,3 +52,20 @@ def test_cycles_dropped_by_a_worker_are_freed_on_the_gui_thread(qtbot) -> None:
     assert gc.isenabled()  # given back as it was found
     if not was_enabled:
         gc.disable()
+
+
+def test_what_is_frozen_stays_and_later_cycles_are_still_collected() -> None:
+    from desktop_app.garbage import freeze_long_lived
+
+    try:
+        before = _Cycle()
+        assert freeze_long_lived() > 0
+        _Cycle.freed_on.clear()
+        del before  # frozen: only a full scan of the permanent generation could free it
+        for _ in range(100):
+            _Cycle()
+        gc.collect()
+        assert len(_Cycle.freed_on) == 100  # the new cycles, not the frozen one
+    finally:
+        gc.unfreeze()
+        gc.collect()
