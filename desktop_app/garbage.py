@@ -49,7 +49,6 @@ class GuiThreadCollector(QObject):
         super().__init__(parent)
         self._was_enabled = gc.isenabled()
         gc.disable()
-        self.collections = [0, 0, 0]  # how many of each generation it ran
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.tick)
@@ -60,7 +59,6 @@ class GuiThreadCollector(QObject):
         generation = due_generation(gc.get_count(), gc.get_threshold())
         if generation is not None:
             gc.collect(generation)
-            self.collections[generation] += 1
         return generation
 
     def stop(self) -> None:
