@@ -37,14 +37,18 @@ def underline_format(category: str) -> QTextCharFormat:
 def visible_blocks(editor) -> range:
     """Block numbers on screen (with a small margin).
 
-    Walked down from the first visible block by geometry, not hit-tested: a hit test that lands
-    on ghost text (the layout's preedit, past the document's end) asks Qt for a position that
-    does not exist."""
+    Walked down from the first visible block by its height, not hit-tested: a hit test that
+    lands on ghost text (the layout's preedit, past the document's end) asks Qt for a position
+    that does not exist. Only the first block's geometry is asked for: Qt finds each block's
+    geometry by walking from the top one, so asking for every block was quadratic."""
     block = editor.firstVisibleBlock()
     first = last = block.blockNumber()
-    offset, bottom = editor.contentOffset(), editor.viewport().height()
-    while block.isValid() and editor.blockBoundingGeometry(block).translated(offset).top() < bottom:
+    layout = editor.document().documentLayout()
+    top = editor.blockBoundingGeometry(block).translated(editor.contentOffset()).top()
+    bottom = editor.viewport().height()
+    while block.isValid() and top < bottom:
         last = block.blockNumber()
+        top += layout.blockBoundingRect(block).height()
         block = block.next()
     count = editor.document().blockCount()
     return range(max(0, first - MARGIN_BLOCKS), min(count, last + MARGIN_BLOCKS + 1))

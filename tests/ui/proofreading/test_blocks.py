@@ -65,3 +65,25 @@ def test_the_blocks_on_screen_are_found_without_hitting_ghost_text(qtbot, window
         qInstallMessageHandler(previous)
     assert shown == range(0, 6)  # every block, the last one (with the ghost) included
     assert not [w for w in warnings if "out of range" in w]
+
+
+def test_the_blocks_on_screen_match_each_blocks_own_geometry_when_scrolled(qtbot, window):
+    from ui.proofreading.underlines import MARGIN_BLOCKS, visible_blocks
+
+    editor = window.editor
+    editor.line_spacing = 1.5  # the page's own layout moves lines: heights are not uniform
+    editor.setPlainText(
+        "\n".join(("A long wrapped line. " * (n % 4 * 6)) or "short" for n in range(400))
+    )
+    editor.verticalScrollBar().setValue(editor.verticalScrollBar().maximum() // 2)
+    qtbot.waitUntil(lambda: editor.firstVisibleBlock().blockNumber() > 50)
+    offset, bottom = editor.contentOffset(), editor.viewport().height()
+    block, on_screen = editor.firstVisibleBlock(), []
+    while block.isValid():  # the slow way: every block's geometry asked for on its own
+        if editor.blockBoundingGeometry(block).translated(offset).top() >= bottom:
+            break
+        on_screen.append(block.blockNumber())
+        block = block.next()
+    shown = visible_blocks(editor)
+    assert len(on_screen) > 3
+    assert shown == range(on_screen[0] - MARGIN_BLOCKS, on_screen[-1] + MARGIN_BLOCKS + 1)
