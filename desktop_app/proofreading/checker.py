@@ -46,7 +46,7 @@ from __future__ import annotations
 import bisect
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop_app.perf import lower_thread_priority
@@ -59,6 +59,7 @@ from desktop_app.proofreading.linter import (
     ProofreadSettings,
 )
 from desktop_app.proofreading.markup import ProseMasker, block_number, continues_at
+from desktop_app.proofreading.numbered import NumberedTexts
 from desktop_app.proofreading.prefetch import Prefetcher
 
 log = logging.getLogger(__name__)
@@ -87,9 +88,8 @@ class CheckResult:
 @dataclass
 class _Request:
     revision: int
-    paragraphs: list  # (block_number, text) pairs; plain texts until `numbered`
+    paragraphs: Sequence[tuple[int, str]]  # (block_number, text), a list or `NumberedTexts`
     visible: range
-    numbered: bool = True
 
 
 class BackgroundChecker:
@@ -154,10 +154,10 @@ class BackgroundChecker:
             self._cond.notify()
 
     def check_texts(self, revision: int, texts: list[str], visible: range = range(0)) -> None:
-        """`check` with block texts (number = index), paired on the checker's thread a slice at
-        a time: a 400,000-block document costs the caller only the list (pass a copy)."""
+        """`check` with block texts (number = index), read as pairs without making them: a
+        400,000-block document costs the caller only the list (pass a copy)."""
         with self._cond:
-            self._pending = _Request(revision, texts, visible, numbered=False)
+            self._pending = _Request(revision, NumberedTexts(texts), visible)
             self._cond.notify()
 
     def document_context(self) -> DocumentContext | None:
@@ -351,43 +351,24 @@ class BackgroundChecker:
                 self._on_result(CheckResult(request.revision, block, text, issues))
         return True
 
-    def _number(self, request: _Request) -> bool:
-        """Pair plain block texts with their numbers; False if superseded meanwhile."""
-        if request.numbered:
-            return True
-        texts, numbered = request.paragraphs, []
-        for start in range(0, len(texts), 4096):
-            if self._superseded():
-                return False
-            numbered.extend(enumerate(texts[start : start + 4096], start))
-        request.paragraphs, request.numbered = numbered, True
-        return True
-
     def _process(self, request: _Request) -> None:
-        if not request.visible and not self._number(request):  # else: visible ones first
-            return
         with self._cond:
             settings, ignored = self._settings, frozenset(self._ignored)
         paragraphs, visible = request.paragraphs, request.visible
-        if request.numbered:
-            low = bisect.bisect_left(paragraphs, visible.start, key=block_number)
-            high = bisect.bisect_left(paragraphs, visible.stop, key=block_number)
-            shown = paragraphs[low:high] if visible else []
-        else:
-            low, high = min(visible.start, len(paragraphs)), min(visible.stop, len(paragraphs))
-            shown = list(enumerate(paragraphs[low:high], low))
+        low = bisect.bisect_left(paragraphs, visible.start, key=block_number)
+        high = bisect.bisect_left(paragraphs, visible.stop, key=block_number)
+        shown = paragraphs[low:high] if visible else paragraphs[0:0]
         # The visible blocks first, with what is known (counts and fence states from the last
         # pass); the whole-document pass below corrects them if an edit above changed those.
         # A new document of ordinary size is counted first, so its names never flash up.
         first_count = not self._counted and len(paragraphs) <= COUNT_FIRST_BLOCKS
-        if first_count and not (self._number(request) and self._refresh(request.paragraphs)):
+        if first_count and not self._refresh(paragraphs):
             return
         context, key = self._context(settings, ignored)
         if not self._lint(request, shown, settings, context, key):
             return
-        if not (self._number(request) and self._refresh(request.paragraphs)):
+        if not self._refresh(paragraphs):
             return
-        paragraphs = request.paragraphs
         context, key = self._context(settings, ignored)
         rest = shown + paragraphs[high:] + paragraphs[:low] if visible else paragraphs
         dialect = settings.dialect or context.dialect  # a second Harper lints from the end

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from desktop_app.proofreading.numbered import NumberedTexts
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _FRONT_MATTER = re.compile(r"^(---|\+\+\+)\s*$")
 # Line-start syntax: headings, block quotes, list markers (with task boxes), rules, link defs.
@@ -258,8 +260,12 @@ def block_number(paragraph: tuple[int, str]) -> int:
 def continues_at(paragraphs: list, block: int) -> bool:
     """Whether `block` carries on a sentence from the block before it (hard-wrapped text).
 
-    `paragraphs` holds (block number, text) pairs sorted by number, or plain texts (index).
+    `paragraphs` holds (block number, text) pairs sorted by number (a list or a
+    `NumberedTexts`), or plain texts (index).
     """
+    if isinstance(paragraphs, NumberedTexts):  # no search: a pass asks for every block
+        before = paragraphs.text_before(block)
+        return before is not None and carries_on(before)
     if paragraphs and isinstance(paragraphs[0], str):
         return 0 < block <= len(paragraphs) and carries_on(paragraphs[block - 1])
     index = bisect.bisect_left(paragraphs, block, key=block_number)
