@@ -12,6 +12,7 @@ counting still frees everything that is not in a cycle, at once, on any thread.
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -21,6 +22,11 @@ INTERVAL_MS = 250  # how often the counters are looked at; a young collection ta
 # 50-100 ms stalls in `bench typing`. Those objects live as long as the app; once frozen, a full
 # collection looks only at what came after them.
 SETTLE_MS = 10_000  # after the window shows: the services and models are up by then
+# A big document's own long-lived structures (a 20 MB text: the block mirror, the checker's and
+# the document model's tables) made a full collection take ~50-65 ms again, mid-typing. A full
+# collection slower than this freezes what survived it, as start-up's objects are frozen. (A
+# frozen object is still freed by reference counting; only a cycle among them would be kept.)
+SLOW_FULL_S = 0.020
 
 
 def freeze_long_lived() -> int:
@@ -45,8 +51,14 @@ def due_generation(counts: tuple[int, int, int], thresholds: tuple[int, ...]) ->
 class GuiThreadCollector(QObject):
     """Disables automatic collection and collects from a timer on the thread it lives on."""
 
-    def __init__(self, parent: QObject | None = None, interval_ms: int = INTERVAL_MS) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        interval_ms: int = INTERVAL_MS,
+        slow_full_s: float = SLOW_FULL_S,
+    ) -> None:
         super().__init__(parent)
+        self._slow_full_s = slow_full_s
         self._was_enabled = gc.isenabled()
         gc.disable()
         self._timer = QTimer(self)
@@ -58,8 +70,15 @@ class GuiThreadCollector(QObject):
         """Collect the generation that is due, if any; returns it."""
         generation = due_generation(gc.get_count(), gc.get_threshold())
         if generation is not None:
-            gc.collect(generation)
+            self.collect(generation)
         return generation
+
+    def collect(self, generation: int) -> None:
+        """Collect `generation`; a slow full collection freezes what survived it."""
+        started = time.perf_counter()
+        gc.collect(generation)
+        if generation == 2 and time.perf_counter() - started > self._slow_full_s:
+            gc.freeze()
 
     def stop(self) -> None:
         """Give collection back to Python (at exit, so nothing is left uncollected)."""

@@ -69,3 +69,22 @@ def test_what_is_frozen_stays_and_later_cycles_are_still_collected() -> None:
     finally:
         gc.unfreeze()
         gc.collect()
+
+
+def test_only_a_slow_full_collection_freezes_what_survived_it(qtbot) -> None:
+    collector = GuiThreadCollector(slow_full_s=float("inf"))
+    try:
+        gc.unfreeze()
+        kept = [[n] for n in range(50_000)]  # a big document's long-lived tables
+        collector.collect(2)
+        assert gc.get_freeze_count() == 0  # fast enough: nothing frozen
+        collector._slow_full_s = 0.0  # every full collection now counts as slow
+        collector.collect(1)
+        assert gc.get_freeze_count() == 0  # a young one never freezes
+        collector.collect(2)
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        collector.stop()
+        collector.deleteLater()
+        gc.unfreeze()
+        gc.collect()

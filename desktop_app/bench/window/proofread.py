@@ -3,6 +3,8 @@
 `window_figures(text)` opens the real main window (no language model loaded: the figures are
 proofreading's own) and measures, in this order:
 
+(under the app's garbage collection: on the GUI thread, start-up's objects frozen)
+
 1. the Linter built off the GUI thread at start-up, with the GUI heartbeat meanwhile;
 2. a 5,000-word document fully checked in the background, once both Harpers are built (the
    first document after start-up, caches cold): `setPlainText` to the checker's `idle`;
@@ -105,11 +107,13 @@ def window_figures(text: str, big_mb: float = 20.0, pauses: int = 20, typing_s: 
     from desktop_app import paths
     from desktop_app.bench.common import Heartbeat, isolate_settings, open_window, wait_until
     from desktop_app.bench.proofread import take_words
+    from desktop_app.garbage import GuiThreadCollector, freeze_long_lived
     from desktop_app.model_host import ModelHost
     from ui.proofreading.controller import CHECK_DELAY_MS
 
     isolate_settings()
     window = open_window(980, 720)
+    collector = GuiThreadCollector(window)  # the app's collection regime (see `run_gui`)
     host = ModelHost(models_dir=paths.models_dir())  # no model: proofreading's figures only
     beat = Heartbeat()
     beat.start()
@@ -120,6 +124,7 @@ def window_figures(text: str, big_mb: float = 20.0, pauses: int = 20, typing_s: 
     )
     linter_ready_s = round(time.perf_counter() - started, 2) if ok else None
     both = wait_until(lambda: window.proofreading.session.both_ready, 30)
+    freeze_long_lived()  # as the app does once start-up settles
     figures: dict[str, object] = {
         "linter_ready_s": linter_ready_s,
         "second_linter_ready_s": round(time.perf_counter() - started, 2) if both else None,
@@ -146,6 +151,7 @@ def window_figures(text: str, big_mb: float = 20.0, pauses: int = 20, typing_s: 
         figures["big"] = _big(window, text, big_mb, typing_s, clock, beat)
     finally:
         beat.stop()
+        collector.stop()
         window.editor.document().setModified(False)
         window.close()
         window.shutdown()
