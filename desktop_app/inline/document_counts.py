@@ -10,7 +10,6 @@ import bisect
 import heapq
 import itertools
 import re
-import sys
 from collections import Counter
 
 import numpy as np
@@ -94,7 +93,6 @@ class Tables:
         if wid is not None or len(self.words) >= MAX_WORDS:
             return wid
         wid = len(self.words)
-        word = sys.intern(word)
         self.index[word] = wid
         self.words.append(word)
         if wid >= len(self.counts):  # grow by half, so bulk additions stay linear

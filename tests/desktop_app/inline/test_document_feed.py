@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
+
 from desktop_app.inline.document_feed import DocumentFeed
 from desktop_app.inline.document_model import DocumentModel
 
@@ -62,3 +64,27 @@ def test_edits_made_during_a_big_build_are_not_lost():
         assert feed.model.contains("lighthouse")
     finally:
         feed.close()
+
+
+def test_the_feeds_block_copy_follows_random_edits_exactly():
+    import random
+
+    from desktop_app.inline.document_feed import CHUNK_BLOCKS, BlockTexts
+
+    rng = random.Random(3)
+    plain = [f"block {n}" if n % 7 else "" for n in range(CHUNK_BLOCKS * 3 + 17)]
+    plain[5] = "a long block " * 3000  # longer than a chunk on its own
+    kept = BlockTexts("\n".join(plain))
+    for _ in range(400):
+        first = rng.randrange(len(plain) + 1)
+        old_last = min(len(plain) - 1, first - 1 + rng.choice([0, 0, 1, 2, CHUNK_BLOCKS + 5]))
+        fresh = [f"new {rng.random():.3f}" for _ in range(rng.choice([0, 1, 1, 3, 300]))]
+        if not fresh and old_last < first and len(plain) > 1:
+            continue  # an edit always leaves at least its own block
+        assert kept.replace(first, old_last, fresh) == plain[first : old_last + 1]
+        plain[first : old_last + 1] = fresh
+        plain = plain or [""]
+        assert len(kept) == len(plain)
+    assert kept.texts() == plain
+    with pytest.raises(IndexError):
+        kept.replace(len(plain) + 1, len(plain), ["past the end"])
