@@ -102,7 +102,7 @@ def _sentences(window, count: int, clock: _PaintClock, offset: int = 0) -> list[
     return latencies
 
 
-def window_figures(text: str, big_mb: float = 20.0, pauses: int = 20, typing_s: float = 15.0):
+def window_figures(text: str, big_mb: float = 20.0, pauses: int = 20, typing_s: float = 30.0):
     """Every window figure of proofreading (see the module docstring)."""
     from desktop_app import paths
     from desktop_app.bench.common import Heartbeat, isolate_settings, open_window, wait_until
