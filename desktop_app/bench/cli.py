@@ -1,5 +1,5 @@
-"""`inkling bench …`: benchmarks (typing, rewrite and open drive the real window; gate, proofread
-and fidelity run without it)."""
+"""`inkling bench …`: benchmarks (typing, rewrite, open and background drive the real window;
+gate, proofread and fidelity run without it)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ BENCHES = {
     "gate": "desktop_app.bench.gate",
     "proofread": "desktop_app.bench.proofread",
     "fidelity": "desktop_app.bench.fidelity",
+    "background": "desktop_app.bench.window.background",
 }
 
 
