@@ -22,6 +22,7 @@ a human pace, takes about fifteen.
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def every_pause(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
     ]
 
 
-def as_writer(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
+def as_writer(prompts: Prompts, threshold: float, session=None) -> list[tuple[str, str]]:
     """(suggestion shown, next word typed) at the pauses the typing replay's writer makes.
 
     The writer takes a suggestion with Tab or Ctrl+Right when it is what they were about to
@@ -134,32 +135,60 @@ def as_writer(prompts: Prompts, threshold: float) -> list[tuple[str, str]]:
     suggestion keeps it, re-checked at each space, as the engine does. Suggestions are taken
     to be ready before the next keystroke (the replay measures them at ~20-30 ms, keys come
     every 60 ms or more).
+
+    With a `session` gate (`SessionGate`), the threshold is the session's at each suggestion,
+    and it hears what the engine tells it: a take is accepted, a suggestion typed over or typed
+    through to its end is ignored.
     """
     from desktop_app.bench.typing_script import first_word, pause_points, writer_takes
+
+    def ask(at: int) -> str:
+        return suggestion(prompts, at, session.threshold(threshold) if session else threshold)
 
     prompts.anchor = None
     body = prompts.body
     pauses = set(pause_points(body))
     records: list[tuple[str, str]] = []
     typed = 0
-    shown = suggestion(prompts, typed, threshold)
+    shown = ask(typed)
     paused = False
     while typed < len(body):
         if paused:
             records.append((shown, first_word(body[typed:])))
         how, taken = writer_takes(shown, body[typed:])
         if how:
+            if session:
+                session.accepted()
             typed += len(taken)
-            shown = shown[len(taken) :] or suggestion(prompts, typed, threshold)
+            shown = shown[len(taken) :] or ask(typed)
         else:
             char = body[typed]
             typed += 1
             typed_through = shown.startswith(char)
+            if session and shown and (not typed_through or len(shown) == 1):
+                session.ignored()
             shown = shown[1:] if typed_through else ""
             if not typed_through or not shown or char.isspace():
-                shown = suggestion(prompts, typed, threshold)
+                shown = ask(typed)
         paused = typed - 1 in pauses
     return records
+
+
+def session_figures(prompts: Prompts, calibrated: float, rows: list[dict]) -> dict:
+    """The writer's view with the session gate learning, at the `calibrated` threshold, and
+    the fixed gate's precision at the same coverage (interpolated along the sweep's `rows`)."""
+    from desktop_app.inline.session_gate import SessionGate
+
+    found = figures(as_writer(prompts, calibrated, SessionGate()))
+    curve = sorted((row["as_writer"]["coverage"], row["as_writer"]["precision"]) for row in rows)
+    coverage, fixed = found["coverage"], None
+    for (c0, p0), (c1, p1) in itertools.pairwise(curve):
+        if c0 <= coverage <= c1:
+            fixed = p0 if c1 == c0 else p0 + (p1 - p0) * (coverage - c0) / (c1 - c0)
+            break
+    found["fixed_precision_at_same_coverage"] = fixed
+    found["precision_gain"] = None if fixed is None else found["precision"] - fixed
+    return found
 
 
 def figures(records: list[tuple[str, str]]) -> dict:
@@ -218,6 +247,7 @@ def run(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         prompts = Prompts(model, context, body, MAX_TOKENS)
         rows = sweep(prompts, thresholds)
+        session = session_figures(prompts, MIN_FIRST_PROB, rows)
         at_threshold = (
             MIN_FIRST_PROB if args.document_threshold is None else args.document_threshold
         )
@@ -242,6 +272,17 @@ def run(args: argparse.Namespace) -> int:
         f"  pauses: {rows[0]['every_pause']['pauses'] if rows else 0} in all; the writer's"
         " depend on what they took"
     )
+    gain = session["precision_gain"]
+    print(
+        f"  session gate from {MIN_FIRST_PROB:.2f}, as the writer: coverage"
+        f" {_share(session, 'coverage')}, precision {_share(session, 'precision')};"
+        f" the fixed gate at that coverage: "
+        + (
+            "outside the sweep"
+            if gain is None
+            else f"{session['fixed_precision_at_same_coverage']:.2f} (gain {gain:+.2f})"
+        )
+    )
     if document is not None:
         print_figures(document)
     write_json(
@@ -253,6 +294,7 @@ def run(args: argparse.Namespace) -> int:
             "document_threshold": at_threshold,
             "wall_s": round(wall_s, 1),
             "rows": rows,
+            "session_gate": session,
             "document": document,
         },
     )

@@ -2,7 +2,7 @@
 
 import pytest
 
-from desktop_app.bench.gate import Prompts, sweep
+from desktop_app.bench.gate import Prompts, as_writer, session_figures, sweep
 from desktop_app.bench.typing_script import pause_points, schedule
 from models.base import Piece
 from tests.desktop_app.bench.benchrun import run_bench
@@ -57,6 +57,23 @@ def test_a_right_model_leaves_the_writer_no_pause_to_count():
     assert rows[1]["as_writer"]["pauses"] == 16
 
 
+def test_the_session_gate_climbs_over_ignored_suggestions_and_is_compared_at_equal_coverage():
+    from desktop_app.inline.session_gate import RAISE_BOUND, SessionGate
+
+    model = _TextModel(CONTEXT + BODY, prob=0.45, wrong="banana")
+    prompts = Prompts(model, CONTEXT, BODY, max_tokens=10)
+    session = SessionGate()
+    records = as_writer(prompts, 0.40, session)
+    # Ignored after ignored: the threshold rose past the model's 0.45, and it fell silent.
+    assert session.threshold(0.40) > 0.45 and session.offset <= RAISE_BOUND
+    shown = [text for text, _word in records if text]
+    assert 0 < len(shown) < len(records) and not records[-1][0]
+    rows = sweep(prompts, [0.40, 0.50])  # fixed: all shown at 0.40, none at 0.50
+    found = session_figures(prompts, 0.40, rows)
+    assert found["shown"] == len(shown)
+    assert found["fixed_precision_at_same_coverage"] == 0.0 and found["precision_gain"] == 0.0
+
+
 def test_a_wrong_model_is_typed_past_at_every_pause():
     model = _TextModel(CONTEXT + BODY, prob=0.9, wrong="banana")
     rows = sweep(Prompts(model, CONTEXT, BODY, max_tokens=10), [0.5])
@@ -96,3 +113,6 @@ def test_real_run_with_the_bundled_model(tmp_path):
         assert shown[0] >= shown[1] >= shown[2] == 0
         assert all(0 <= row["correct"] <= row["shown"] for row in rows)
     assert figures["rows"][0]["every_pause"]["pauses"] == pauses
+    session = figures["session_gate"]  # the learning gate, from the engine's threshold
+    assert 0 <= session["correct"] <= session["shown"] <= session["pauses"]
+    assert "session gate" in stdout
