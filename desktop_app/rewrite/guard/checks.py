@@ -77,9 +77,9 @@ def check(action: str, source: str, output: str, *, final: bool = True) -> list[
     warnings = [*_markup(source, output), *_chatter(action, source, output), *_loop(source, output)]
     warnings += _language(action, source, output, final)
     if action == "continue":
-        return warnings + (
-            _cut_off(source, output) + _continuation(source, output) if final else []
-        )
+        if not final:
+            return warnings
+        return warnings + _cut_off(source, output) + _continuation(source, output)
     warnings += _length(action, source, output, final)
     if not final:
         return warnings
@@ -378,4 +378,13 @@ def _continuation(source: str, output: str) -> list[GuardWarning]:
         warnings.append(GuardWarning("restated", message, severity, _excerpt(restated[0])))
     if len(gf.content_stems(output) - everything) < 3:
         warnings.append(GuardWarning("no_new_text", "it adds no new text", "reject"))
+    # New words are the point; new facts are the writer's to check, as inline suggestions'.
+    known, have = gf.word_keys(source), {n.value for n in gf.numbers(source)}
+    numbers = [n.shown for n in gf.numbers(output) if n.value not in have]
+    names, dates = gf.names_and_dates(output)
+    facts = [*dict.fromkeys(numbers)] + [n for n in dict.fromkeys(names) if _unknown(n, known)]
+    facts += [d.title() for d in dict.fromkeys(dates) if d not in known]
+    if facts:
+        message = f"not in the text before, check: {', '.join(facts[:3])}"
+        warnings.append(GuardWarning("new_fact", message, "warn"))
     return warnings

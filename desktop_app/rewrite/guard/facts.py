@@ -179,8 +179,10 @@ def names_and_dates(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         for position, match in enumerate(WORD.finditer(sentence)):
             word, gap = match.group(), sentence[previous_end : match.start()]
             previous_end = match.end()
-            initial = position == 0 or any(c in _OPENERS for c in gap)
-            if any(c in ",;.!?" for c in gap) and run:
+            # After an opener a word may be capitalised for the quote; an acronym never is.
+            acronym = len(word) > 1 and word.isupper()
+            initial = position == 0 or (not acronym and any(c in _OPENERS for c in gap))
+            if any(c in ",;.!?" or c in _OPENERS for c in gap) and run:
                 candidates.append(run)
                 run = []
             lower = word.lower()

@@ -68,6 +68,10 @@ CONTINUATION = (
     "wide avenues and piazzas. Most of them were never built, but his new St Paul's rose over "
     "the rubble."
 )
+PLAIN_CONTINUATION = (  # new text, and no fact the text before does not have
+    "Smoke hung over the river for weeks. Families camped in the fields outside the walls, "
+    "waiting for the embers to cool before they went back to look for what was left."
+)
 GRAMMAR_SOURCE = (
     "the team have been working on the onboarding flow for three week. They dont know yet when "
     "it will be finish, but they hopes to ship it before the end of march."
@@ -95,7 +99,7 @@ def sentences_of(text: str) -> list[str]:
         ("summarize", SUMMARY),
         ("custom", FRIENDLY),
         ("grammar", FIRE),
-        ("continue", CONTINUATION),
+        ("continue", PLAIN_CONTINUATION),
     ],
 )
 def test_faithful_rewrites_of_the_fire_pass(action, output):
@@ -271,8 +275,19 @@ def test_a_restated_continuation_is_rejected():
     assert "no_new_text" in codes(check("continue", FIRE, "It burned for four days."))
 
 
-def test_a_continuation_may_bring_new_names_numbers_and_length():
-    assert check("continue", FIRE, CONTINUATION + " It took 35 years.") == []
+def test_a_continuation_may_bring_new_names_and_numbers_with_a_warning_to_check_them():
+    warnings = check("continue", FIRE, CONTINUATION + " It took 35 years.")
+    assert codes(warnings) == {"new_fact"} and verdict(warnings) == "warn"  # offered, flagged
+    assert "Christopher Wren" in warnings[0].message and "35" in warnings[0].message
+    # A name or number the text before already has is no news.
+    again = " By then the bakery in Pudding Lane had been rebuilt, as it had stood in 1666."
+    assert check("continue", FIRE, PLAIN_CONTINUATION + again) == []
+
+
+def test_an_acronym_in_brackets_is_a_name_a_summary_must_not_bring_in():
+    source = "The fire was fought by the trained bands of the city, under the Lord Mayor."
+    warnings = check("summarize", source, "The trained bands (TB) fought the fire.")
+    assert codes(warnings) == {"name_new"} and "TB" in warnings[0].message
 
 
 @pytest.mark.parametrize(
