@@ -61,6 +61,7 @@ from desktop_app.proofreading.linter import (
 from desktop_app.proofreading.markup import ProseMasker, block_number, continues_at
 from desktop_app.proofreading.numbered import NumberedTexts
 from desktop_app.proofreading.prefetch import Prefetcher
+from desktop_app.proofreading.typing_watch import TypingWatch
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +119,7 @@ class BackgroundChecker:
         self._stopping = False
         self._ignored: set[str] = set()
         self._thread: threading.Thread | None = None
+        self.typing = TypingWatch()  # long passes wait while the writer types
         self.ready = threading.Event()
         self.proofreader: Proofreader | None = None
         self._ahead: Prefetcher | None = None  # the second Harper, once the first is built
@@ -277,14 +279,21 @@ class BackgroundChecker:
             self._context_cache = (inputs, context, hash((context, settings, version)))
         return self._context_cache[1], self._context_cache[2]
 
-    def _refresh(self, paragraphs: list[tuple[int, str]]) -> bool:
+    def _go_on(self, patient: bool) -> bool:
+        """At a checkpoint of a pass: False if superseded; a `patient` pass (not one the
+        writer waits for) first waits while they type."""
+        if patient:
+            return self.typing.wait(self._cond, self._superseded)
+        return not self._superseded()
+
+    def _refresh(self, paragraphs: list[tuple[int, str]], patient: bool = False) -> bool:
         """Mask states and document counts for every block; False if superseded meanwhile.
 
         Counts are kept per block, so a pass cut short by a newer revision is not wasted.
         """
         state: MaskState = START_STATE
         for index, (block, text) in enumerate(paragraphs):
-            if index % 128 == 0 and self._superseded():
+            if index % 128 == 0 and not self._go_on(patient):
                 return False
             self._state[block] = state
             if self._counted.get(block) != text:
@@ -317,13 +326,14 @@ class BackgroundChecker:
         settings: ProofreadSettings,
         context: DocumentContext,
         key: int,
+        patient: bool = False,
     ) -> bool:
         """Lint the `blocks` changed since last done, deliver what changed; False if superseded."""
         proofreader = self.proofreader
         assert proofreader is not None
         paragraphs = request.paragraphs
         for index, (block, text) in enumerate(blocks):
-            if index % 256 == 0 and self._superseded():
+            if index % 256 == 0 and not self._go_on(patient):
                 return False
             state = self._state.get(block, START_STATE if block == 0 else QUIET_STATE)
             continues = continues_at(paragraphs, block)
@@ -367,13 +377,13 @@ class BackgroundChecker:
         context, key = self._context(settings, ignored)
         if not self._lint(request, shown, settings, context, key):
             return
-        if not self._refresh(paragraphs):
+        if not self._refresh(paragraphs, patient=True):
             return
         context, key = self._context(settings, ignored)
         rest = shown + paragraphs[high:] + paragraphs[:low] if visible else paragraphs
         dialect = settings.dialect or context.dialect  # a second Harper lints from the end
         self._ahead.start(rest, self._state, self._done_text, dialect, settings.rules)
-        finished = self._lint(request, rest, settings, context, key)
+        finished = self._lint(request, rest, settings, context, key, patient=True)
         self._ahead.cancel()
         if not finished:
             return

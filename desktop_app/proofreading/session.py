@@ -179,6 +179,12 @@ class ProofreadSession(QObject):
             for key in checker.ignored:
                 checker.unignore(key)
 
+    def note_typing(self) -> None:
+        """The writer typed: a long background pass waits until they pause (see `typing_watch`)."""
+        checker = self._checker
+        if checker is not None:
+            checker.typing.note()
+
     def forget(self, blocks: list[int] | None = None) -> None:
         """Report these blocks' findings again at the next check, even if unchanged (None: all).
 

@@ -147,6 +147,7 @@ class ProofreadingUI(QObject):
         if not self.enabled:
             return
         self._typing = self.editor.typing
+        self.session.note_typing()
         had = self.issues.count
         self.issues.shift(first, old_last, delta)  # edited blocks lose their findings now
         self._note_forget(first, old_last, delta)

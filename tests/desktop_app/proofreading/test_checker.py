@@ -111,3 +111,30 @@ def test_a_call_does_not_wait_for_a_long_pass(checker):
     checker.call(lambda p: fix_text("The libary.", p), done.put)
     assert done.get(timeout=TIMEOUT).fixed_text == "The library."
     assert checker.idle.get(timeout=60) == (1, 800)  # and the pass still finishes
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_whole_document_pass_waits_while_the_writer_types_but_the_visible_blocks_do_not(
+    checker,
+):
+    from desktop_app.proofreading.typing_watch import TypingWatch
+
+    clock = _Clock()
+    checker.typing = TypingWatch(clock=clock, quiet_s=0.3)
+    checker.typing.note()  # the writer is typing
+    blocks = [(n, f"Paragraph {n} has a libary in it.") for n in range(600)]
+    checker.check(1, blocks, visible=range(0, 5))
+    assert checker.typing.waited.wait(TIMEOUT)  # the long pass is holding back
+    early = {r.block_number for r in _drain(checker.results)}
+    assert set(range(5)) <= early  # the visible blocks were not held back
+    assert checker.idle.empty() and len(early) < 600
+    clock.now = 1.0  # the writer paused
+    assert checker.idle.get(timeout=TIMEOUT) == (1, 600)
+    assert early | {r.block_number for r in _drain(checker.results)} == set(range(600))
