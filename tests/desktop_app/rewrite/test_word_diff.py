@@ -59,3 +59,13 @@ def test_more_tokens_than_stops_reading_at_the_limit():
     assert more_tokens_than(text, count - 1)
     assert not more_tokens_than(text, count)
     assert not more_tokens_than("short", 10)
+
+
+def test_paragraphs_are_compared_pair_by_pair_and_unchanged_ones_stay_whole():
+    kept = "The second paragraph stays exactly as it was, every word of it."
+    original = "The first one has a few words too many in it.\n\n" + kept + "\n\nThe last one."
+    proposal = "The first one has a few words.\n\n" + kept + "\n\nThe very last one."
+    runs = diff_words(original, proposal)
+    assert sides(runs) == (original, proposal)
+    assert any(op == EQUAL and kept in text for op, text in runs)  # never cut into pieces
+    assert [t for op, t in runs if op == INSERT] == [" very"]
