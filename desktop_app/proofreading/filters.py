@@ -301,6 +301,19 @@ def known_exception(rule: str, text: str, start: int, end: int) -> bool:
         words = problem.lower().split()
         return bool(words) and words[0] in LEGIT_DOUBLES
     if rule == "SentenceCapitalization":
+        if _LIST_MARKER.search(text, 0, start):  # "a) under this License": a list goes on
+            return True
         before = text[:start].rstrip(" \t\n\"'\u201d\u2019)")
         return before.endswith(("!", "?"))
+    if rule == "SpellCheck":  # "option 4d0", "x86": an identifier, not a misspelt word
+        left, right = start, end
+        while left > 0 and text[left - 1].isalnum():
+            left -= 1
+        while right < len(text) and text[right].isalnum():
+            right += 1
+        return any(c.isdigit() for c in text[left:right])
     return rule in NOISY_RULES
+
+
+# A lower-case list item after its marker: "a) ", "(ii) ", "3) " at the start of the paragraph.
+_LIST_MARKER = re.compile(r"^\s*\(?(?:[a-z]|[ivx]{1,4}|\d{1,3})\)\s+\Z")

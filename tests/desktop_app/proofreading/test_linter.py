@@ -130,3 +130,16 @@ def test_harper_rules_can_be_switched_off(proofreader):
     off = ProofreadSettings(rules=(("SpellCheck", False),))
     assert not proofreader.lint_paragraph(text, settings=off)
     assert proofreader.lint_paragraph(text)  # and back on with the defaults
+
+
+def test_a_lower_case_list_item_and_an_identifier_with_digits_are_not_flagged(proofreader):
+    item = "a) under this License, provided that you make a good faith effort."
+    assert not proofreader.lint_paragraph(item)
+    text = "If you use option 4d0, the information must accompany the code."
+    assert not _covering(proofreader.lint_paragraph(text), text, "4d0")
+    # Neither exception hides a real mistake beside it.
+    text = "a) under this Licence the libary goes on, but under option 4d0 teh code stays."
+    flagged = {text[i.start : i.end] for i in proofreader.lint_paragraph(text)}
+    assert {"libary", "teh"} <= flagged
+    capital = proofreader.lint_paragraph("It ended. under the bridge it went.")
+    assert any(i.category == "grammar" for i in capital)  # a sentence without its capital
