@@ -49,6 +49,11 @@ def add_parser(benches) -> None:
         help="gate threshold for the document-aware figures (default: the engine's)",
     )
     parser.add_argument(
+        "--passage",
+        action="store_true",
+        help="also measure an earlier passage in front of the prompt window (inline.passage)",
+    )
+    parser.add_argument(
         "--no-document",
         action="store_true",
         help="skip the document-aware parts (word completion, phrases, fact safety)",
@@ -101,6 +106,44 @@ class Prompts:
             if alternatives:
                 self.top_k[prompt.prompt] = list(alternatives)
         return prompt, self.pieces[prompt.prompt]
+
+
+class PassagePrompts(Prompts):
+    """`Prompts` with an earlier passage in front of the window (`inline.passage`), chosen
+    again only when the window's anchor moves, as the prefix cache needs."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._chosen: tuple[int, str] | None = None  # (anchor, passage)
+        self.with_passage = 0  # prompts that had one
+
+    def at(self, typed: int):
+        from dataclasses import replace
+
+        from desktop_app.inline.passage import earlier_passage
+
+        anchor_before = self.anchor
+        prompt, _ = super().at(typed)  # sets the anchor (and asks for the plain prompt: cached)
+        if prompt is None:
+            return None, []
+        if self._chosen is None or self._chosen[0] != prompt.anchor or anchor_before is None:
+            document = self.context + self.body[:typed]
+            window = document[prompt.anchor :]
+            self._chosen = (prompt.anchor, earlier_passage(document[: prompt.anchor], window))
+        passage = self._chosen[1]
+        if not passage:
+            return prompt, self.pieces[prompt.prompt]
+        self.with_passage += 1
+        full = replace(prompt, prompt=passage + "\n\n" + prompt.prompt)
+        if full.prompt not in self.pieces:
+            from desktop_app.inline.prompt import inline_request
+
+            stream = self.model.stream(inline_request(full.prompt, self.max_tokens))
+            try:
+                self.pieces[full.prompt] = list(stream)
+            finally:
+                stream.close()
+        return full, self.pieces[full.prompt]
 
 
 def suggestion(prompts: Prompts, typed: int, threshold: float) -> str:
@@ -248,6 +291,11 @@ def run(args: argparse.Namespace) -> int:
         prompts = Prompts(model, context, body, MAX_TOKENS)
         rows = sweep(prompts, thresholds)
         session = session_figures(prompts, MIN_FIRST_PROB, rows)
+        passage = None
+        if args.passage:
+            with_passage = PassagePrompts(model, context, body, MAX_TOKENS)
+            passage = sweep(with_passage, [MIN_FIRST_PROB])[0]
+            passage["prompts_with_passage"] = with_passage.with_passage
         at_threshold = (
             MIN_FIRST_PROB if args.document_threshold is None else args.document_threshold
         )
@@ -283,6 +331,13 @@ def run(args: argparse.Namespace) -> int:
             else f"{session['fixed_precision_at_same_coverage']:.2f} (gain {gain:+.2f})"
         )
     )
+    if passage is not None:
+        every, writer = passage["every_pause"], passage["as_writer"]
+        print(
+            f"  with an earlier passage, at {MIN_FIRST_PROB:.2f}:"
+            f" {_share(every, 'coverage')} {_share(every, 'precision')}"
+            f"  {_share(writer, 'coverage')} {_share(writer, 'precision')}"
+        )
     if document is not None:
         print_figures(document)
     write_json(
@@ -295,6 +350,7 @@ def run(args: argparse.Namespace) -> int:
             "wall_s": round(wall_s, 1),
             "rows": rows,
             "session_gate": session,
+            "passage": passage,
             "document": document,
         },
     )

@@ -98,7 +98,7 @@ def test_real_run_with_the_bundled_model(tmp_path):
     stdout, figures = run_bench(
         tmp_path / "gate.json",
         *("gate", "--text", str(text), "--chars", "200", "--start", "0"),
-        *("--thresholds", "0,0.3,1.01"),
+        *("--thresholds", "0,0.3,1.01", "--passage"),
         timeout=280,
     )
     assert "threshold" in stdout
@@ -116,3 +116,6 @@ def test_real_run_with_the_bundled_model(tmp_path):
     session = figures["session_gate"]  # the learning gate, from the engine's threshold
     assert 0 <= session["correct"] <= session["shown"] <= session["pauses"]
     assert "session gate" in stdout
+    # 200 characters fit in one window: no earlier text, so no passage is put in front.
+    passage = figures["passage"]
+    assert passage["prompts_with_passage"] == 0 and passage["every_pause"]["pauses"] == pauses
