@@ -79,11 +79,15 @@ class Prompts:
     def at(self, typed: int):
         """(prompt, pieces) once `typed` characters of the body are in; (None, []) where the
         engine would not ask (a new paragraph)."""
+        prompt = self.prompt_at(typed)
+        return (prompt, self.pieces_for(prompt.prompt)) if prompt is not None else (None, [])
+
+    def prompt_at(self, typed: int):
+        """The engine's prompt once `typed` characters are in (None: it would not ask)."""
         from desktop_app.inline.prompt import (
             WINDOW_MAX_CHARS,
             build_prompt,
             choose_anchor,
-            inline_request,
             should_suggest,
         )
 
@@ -91,21 +95,26 @@ class Prompts:
         before_start = max(0, len(document) - 2 * WINDOW_MAX_CHARS)
         before = document[before_start:]
         if not should_suggest(before, ""):
-            return None, []
+            return None
         self.anchor = choose_anchor(before_start, before, self.anchor, len(document))
-        prompt = build_prompt(self.anchor, before_start, before)
-        if prompt.prompt not in self.pieces:
-            request = inline_request(prompt.prompt, self.max_tokens)
+        return build_prompt(self.anchor, before_start, before)
+
+    def pieces_for(self, text: str) -> list:
+        """The model's pieces for the prompt `text`, asked once and kept."""
+        from desktop_app.inline.prompt import inline_request
+
+        if text not in self.pieces:
+            request = inline_request(text, self.max_tokens)
             request.top_k = TOP_K
             stream = self.model.stream(request)
             try:
-                self.pieces[prompt.prompt] = pieces = list(stream)
+                self.pieces[text] = pieces = list(stream)
             finally:
                 stream.close()
             alternatives = getattr(pieces[0], "alternatives", ()) if pieces else ()
             if alternatives:
-                self.top_k[prompt.prompt] = list(alternatives)
-        return prompt, self.pieces[prompt.prompt]
+                self.top_k[text] = list(alternatives)
+        return self.pieces[text]
 
 
 class PassagePrompts(Prompts):
@@ -123,7 +132,7 @@ class PassagePrompts(Prompts):
         from desktop_app.inline.passage import earlier_passage
 
         anchor_before = self.anchor
-        prompt, _ = super().at(typed)  # sets the anchor (and asks for the plain prompt: cached)
+        prompt = self.prompt_at(typed)
         if prompt is None:
             return None, []
         if self._chosen is None or self._chosen[0] != prompt.anchor or anchor_before is None:
@@ -131,19 +140,10 @@ class PassagePrompts(Prompts):
             window = document[prompt.anchor :]
             self._chosen = (prompt.anchor, earlier_passage(document[: prompt.anchor], window))
         passage = self._chosen[1]
-        if not passage:
-            return prompt, self.pieces[prompt.prompt]
-        self.with_passage += 1
-        full = replace(prompt, prompt=passage + "\n\n" + prompt.prompt)
-        if full.prompt not in self.pieces:
-            from desktop_app.inline.prompt import inline_request
-
-            stream = self.model.stream(inline_request(full.prompt, self.max_tokens))
-            try:
-                self.pieces[full.prompt] = list(stream)
-            finally:
-                stream.close()
-        return full, self.pieces[full.prompt]
+        if passage:
+            self.with_passage += 1
+            prompt = replace(prompt, prompt=passage + "\n\n" + prompt.prompt)
+        return prompt, self.pieces_for(prompt.prompt)
 
 
 def suggestion(prompts: Prompts, typed: int, threshold: float) -> str:
