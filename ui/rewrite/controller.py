@@ -10,6 +10,7 @@ until the writer chooses Replace or Insert below in the review panel.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from PySide6.QtCore import QObject, QPoint, Qt
@@ -230,13 +231,7 @@ class RewriteUI(QObject):
             self.status.clear()
             return
         progress = self._progress.get(current.id, JobProgress("Queued"))
-        shown = JobProgress(
-            self._stage(progress),
-            progress.chunks_done,
-            progress.chunks_total,
-            progress.tokens,
-            progress.elapsed_s,
-        )
+        shown = dataclasses.replace(progress, stage=self._stage(progress))
         waiting = len([j for j in queued if j is not current])
         label = current.definition.plain_label
         self.status.show_job(current.id, label, current.stats.created, shown, waiting)
@@ -255,12 +250,16 @@ class RewriteUI(QObject):
         self._progress[job_id] = progress
         job = self.queue.job(job_id)
         target = self._targets.get(job_id)
-        if job is not None and target is not None and self._gone(target) and not job.finished:
+        gone = job is not None and target is not None and self._gone(target)
+        if gone and not job.finished:
             self.queue.interrupt(job_id)  # its document was closed: resumable there
         if job is not None and self.job_list.state_text(job_id) != job.state.value:
             self.job_list.update_job(job)
         if self.panel.job_id == job_id:
-            self.panel.set_message(self._stage(progress))
+            if gone:  # interrupted before it began, the job has ended already: say why
+                self.panel.show_document_gone()
+            else:
+                self.panel.set_message(self._stage(progress))
         self._refresh_status()
 
     def _on_finished(self, job_id: int, _result: str) -> None:

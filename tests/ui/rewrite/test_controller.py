@@ -172,6 +172,22 @@ def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
     assert job.state.value == "cancelled" or not ui.panel.replace_button.isEnabled()
 
 
+def test_a_late_progress_report_never_hides_that_the_document_is_gone(qtbot, win):
+    from desktop_app.rewrite.jobs import JobProgress
+    from tests.ui.conftest import answer_next_box
+
+    ui, editor = win.rewrite_ui, win.editor
+    put_cursor_in(editor, CASUAL)
+    job = ui.run_action("concise")
+    answer_next_box(QMessageBox.StandardButton.Discard)
+    win.new_document()
+    # A report from before the document went, delivered after: it must not paint over the end.
+    ui._on_progress(job.id, JobProgress("Reading 1 paragraph"))
+    assert "no longer open" in ui.panel.message.text()
+    wait_end(qtbot, ui, job)
+    assert "no longer open" in ui.panel.message.text()
+
+
 def test_edits_elsewhere_move_the_target_and_replace_still_lands(qtbot, win):
     ui, editor = win.rewrite_ui, win.editor
     put_cursor_in(editor, CASUAL)
