@@ -155,7 +155,8 @@ def test_an_edit_to_the_target_is_detected_not_applied_blindly(qtbot, win):
     assert editor.toPlainText() == edited_text  # the writer's own typing is a separate step
 
 
-def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
+def _concise_then_a_new_document(win):
+    """A concise job on the casual paragraph, then File → New (discarding the text)."""
     from tests.ui.conftest import answer_next_box
 
     ui, editor = win.rewrite_ui, win.editor
@@ -163,6 +164,11 @@ def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
     job = ui.run_action("concise")
     answer_next_box(QMessageBox.StandardButton.Discard)
     win.new_document()
+    return ui, editor, job
+
+
+def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
+    ui, editor, job = _concise_then_a_new_document(win)
     qtbot.keyClicks(editor, "A new story.")
     wait_end(qtbot, ui, job)
     assert ui.replace(job.id) is False and ui.insert_below(job.id) is False
@@ -174,13 +180,8 @@ def test_a_result_for_a_closed_document_is_never_applied(qtbot, win):
 
 def test_a_late_progress_report_never_hides_that_the_document_is_gone(qtbot, win):
     from desktop_app.rewrite.jobs import JobProgress
-    from tests.ui.conftest import answer_next_box
 
-    ui, editor = win.rewrite_ui, win.editor
-    put_cursor_in(editor, CASUAL)
-    job = ui.run_action("concise")
-    answer_next_box(QMessageBox.StandardButton.Discard)
-    win.new_document()
+    ui, _editor, job = _concise_then_a_new_document(win)
     # A report from before the document went, delivered after: it must not paint over the end.
     ui._on_progress(job.id, JobProgress("Reading 1 paragraph"))
     assert "no longer open" in ui.panel.message.text()
