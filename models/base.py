@@ -59,6 +59,10 @@ class GenerationRequest:
     # With want_probs, also report the `top_k` likeliest first tokens, from the same logits,
     # in the first piece's `alternatives` (inline alternatives at no extra cost; 0: none).
     top_k: int = 0
+    # The text must begin with this (the writer's half-typed word after an inline prompt). A
+    # backend that can (`heals`) samples only tokens that agree with it, so its probabilities
+    # are conditional on it; one that cannot ignores it, and the caller checks the text.
+    prefix: str = ""
 
 
 @dataclass
@@ -68,6 +72,10 @@ class Piece:
     text: str
     prob: float | None = None
     alternatives: tuple[tuple[str, float], ...] = ()  # (token text, prob), first piece only
+    # With want_probs, where the backend can say: the probability at this piece's first token
+    # that the text broke there (a token beginning with a space or punctuation, or the end),
+    # that is, that the word before it was whole.
+    break_prob: float | None = None
 
 
 @dataclass
@@ -101,6 +109,9 @@ class TextModel(Protocol):
     def context_tokens(self) -> int:
         """How many tokens of prompt plus output the model can take."""
         ...
+
+    #: True when the model keeps its text to `GenerationRequest.prefix` (token healing).
+    heals: bool
 
     def count_tokens(self, text: str) -> int:
         """Tokens in `text` (an estimate is fine for remote models)."""

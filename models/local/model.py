@@ -5,7 +5,8 @@ A `Llama` is not thread-safe, so each `LocalModel` starts one owner thread that 
 returns a `GenerationStream` the caller iterates on its own worker thread. Two small hooks on the
 `Llama` instance (its `eval` and `sample` methods) give what the public API does not: the number
 of prompt tokens actually evaluated (the rest came from llama.cpp's prefix cache), cancellation
-and the realtime gate between prompt slices, and the exact probability of each chosen token.
+and the realtime gate between prompt slices, and the exact probability of each chosen token;
+a logits processor (`healing.StepLogits`) keeps a request's text to its `prefix`.
 
 Realtime work never waits for background work: between the background job's tokens (or prompt
 slices) the owner thread serves any queued realtime job, then puts the background job's KV cache
@@ -26,8 +27,6 @@ import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 from models.base import (
     Cancelled,
     GenerationRequest,
@@ -39,6 +38,7 @@ from models.base import (
 )
 from models.gate import GATE
 from models.local.gguf import check_gguf
+from models.local.healing import StepLogits, Vocabulary
 from models.local.runtime import (
     LOAD_LOCK,
     KvSnapshot,
@@ -81,6 +81,7 @@ class LocalModel:
         self._closed = False
         self._current: Job | None = None
         self._llm = None
+        self._vocabulary: Vocabulary | None = None  # read once a first answer is out
         self._free_lock = threading.Lock()
         self._counter = VocabCounter(self._path)
         # The context holds one priority class's tokens at a time (its "lane"); the other
@@ -113,6 +114,8 @@ class LocalModel:
     def context_tokens(self) -> int:
         """The context size (prompt plus output) the model was opened with."""
         return self._n_ctx
+
+    heals = True  # honours `GenerationRequest.prefix` (see `healing`), once its vocabulary is read
 
     def count_tokens(self, text: str) -> int:
         """Exact token count with the model's tokenizer (any thread but the GUI's; see
@@ -225,13 +228,6 @@ class LocalModel:
         llm.eval = eval_hook
         llm.sample = sample_hook
 
-    def _capture_logits(self, _input_ids, scores):
-        """Logits processor: keep a copy of this step's real logits; change nothing."""
-        job = self._current
-        if job is not None:
-            job.logits = np.array(scores, dtype=np.float32, copy=True)
-        return scores
-
     def _run(self) -> None:
         try:
             self._load()
@@ -251,6 +247,8 @@ class LocalModel:
                     self._current = job
                 try:
                     self._serve(job)
+                    if self._vocabulary is None and job.request.want_probs:
+                        self._vocabulary = Vocabulary.of(self._llm)  # once, after a first answer
                 finally:
                     with self._cond:
                         self._current = None
@@ -294,9 +292,7 @@ class LocalModel:
                 "temperature": request.temperature,
                 "repeat_penalty": 1.0,
                 "stream": True,
-                "logits_processor": (
-                    LogitsProcessorList([self._capture_logits]) if request.want_probs else None
-                ),
+                "logits_processor": LogitsProcessorList([self._step_logits(job)]),
             }
             if request.seed is not None:
                 options["seed"] = request.seed
@@ -314,7 +310,7 @@ class LocalModel:
                         choice.get("text") if "text" in choice else choice["delta"].get("content")
                     )
                     if text:
-                        self._emit(job, text)
+                        job.out.put(job.piece(text, time.perf_counter()))
                     if not realtime:
                         self._yield_to_realtime()
                     if job.cancelled() or self._closed:
@@ -341,6 +337,12 @@ class LocalModel:
                 GATE.exit_realtime()
             timings.total_ms = (time.perf_counter() - job.created) * 1000
         job.out.put(outcome)
+
+    def _step_logits(self, job: Job) -> StepLogits:
+        """The job's logits processor: its prefix constraint, and its probabilities' logits."""
+        job.breaks = self._vocabulary.breaks if self._vocabulary is not None else None
+        keep = job.keep_logits if job.request.want_probs else None
+        return StepLogits(self._vocabulary, job.request.prefix, keep)
 
     def _enter_lane(self, lane: Priority) -> None:
         """Make the context hold `lane`'s tokens, parking the other lane's KV cache."""
@@ -394,6 +396,3 @@ class LocalModel:
             if lane is not None:
                 self._enter_lane(lane)
             llm._sampler = sampler
-
-    def _emit(self, job: Job, text: str) -> None:
-        job.out.put(job.piece(text, time.perf_counter()))

@@ -33,11 +33,17 @@ class Job:
     # Filled while the job runs on the owner thread:
     eval_count: int = 0
     sampled: bool = False
-    pending: list[tuple[int, float]] = field(default_factory=list)  # (bytes, prob) per token
+    # (bytes, prob, word-break prob) per token
+    pending: list[tuple[int, float, float | None]] = field(default_factory=list)
     consumed_bytes: int = 0
     emitted_bytes: int = 0
     logits: np.ndarray | None = None
     first_top: tuple[tuple[str, float], ...] | None = None  # the first token's top_k
+    breaks: np.ndarray | None = None  # which tokens begin a new word (`healing.Vocabulary`)
+
+    def keep_logits(self, scores) -> None:
+        """Keep a copy of this step's logits (after any prefix constraint) for `note_token`."""
+        self.logits = np.array(scores, dtype=np.float32, copy=True)
 
     def note_token(self, token: int, token_bytes: int, detokenize=None) -> None:
         """Remember the probability of the token just chosen, from this step's logits (and,
@@ -49,6 +55,7 @@ class Job:
         weights = np.exp(logits - top)
         total = weights.sum()
         prob = float(weights[token] / total)
+        broke = float(weights[self.breaks].sum() / total) if self.breaks is not None else None
         k = min(self.request.top_k, len(logits) - 1)
         if self.first_top is None and k > 0 and detokenize is not None:
             best = np.argpartition(-logits, k)[:k]
@@ -61,26 +68,27 @@ class Job:
             self.first_top = ()
         self.logits = None
         # Streamed pieces can join tokens: remember each token's bytes to map them.
-        self.pending.append((token_bytes, prob))
+        self.pending.append((token_bytes, prob, broke))
 
     def piece(self, text: str, now: float) -> Piece:
         """The next piece, with the joint probability of the tokens that produced its text."""
-        prob: float | None = None
+        prob = broke = None
         if self.request.want_probs:
             self.emitted_bytes += len(text.encode("utf-8"))
             joint = 1.0
             used = False
             while self.pending and self.consumed_bytes < self.emitted_bytes:
-                size, token_prob = self.pending.pop(0)
+                size, token_prob, token_broke = self.pending.pop(0)
                 self.consumed_bytes += size
                 joint *= token_prob
+                broke = token_broke if not used else broke  # at the piece's first token
                 used = True
             prob = joint if used else None
         alternatives: tuple[tuple[str, float], ...] = ()
         if self.timings.first_piece_ms is None:
             self.timings.first_piece_ms = (now - self.created) * 1000
             alternatives = self.first_top or ()
-        return Piece(text, prob, alternatives)
+        return Piece(text, prob, alternatives, broke)
 
     def cancelled(self) -> bool:
         """True once the caller cancelled the request or closed its stream."""

@@ -125,6 +125,8 @@ class RemoteModel:
         """How many tokens of prompt plus output the model takes (configured, not asked)."""
         return self._context_tokens
 
+    heals = False  # an OpenAI-compatible API cannot keep a generation to a prefix
+
     def count_tokens(self, text: str) -> int:
         """A rough estimate (about four characters a token): remote tokenizers are unknown."""
         return math.ceil(len(text) / 4) if text else 0
