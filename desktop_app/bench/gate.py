@@ -49,6 +49,12 @@ def add_parser(benches) -> None:
         help="gate threshold for the document-aware figures (default: the engine's)",
     )
     parser.add_argument(
+        "--finish-threshold",
+        type=float,
+        default=None,
+        help="how sure the model must be of the word being typed to finish it (default: the app's)",
+    )
+    parser.add_argument(
         "--passage",
         action="store_true",
         help="also measure an earlier passage in front of the prompt window (inline.passage)",
@@ -71,7 +77,7 @@ class Prompts:
         self.body = body
         self.max_tokens = max_tokens
         self.anchor: int | None = None
-        self.pieces: dict[str, list] = {}
+        self.pieces: dict[tuple[str, str], list] = {}
         # The likeliest first tokens of each prompt's generation, when the model can say
         # (`Piece.alternatives`, from the same logits as the probabilities).
         self.top_k: dict[str, list[tuple[str, float]]] = {}
@@ -80,7 +86,15 @@ class Prompts:
         """(prompt, pieces) once `typed` characters of the body are in; (None, []) where the
         engine would not ask (a new paragraph)."""
         prompt = self.prompt_at(typed)
-        return (prompt, self.pieces_for(prompt.prompt)) if prompt is not None else (None, [])
+        return (
+            (prompt, self.pieces_for(prompt.prompt, self.prefix(prompt))) if prompt else (None, [])
+        )
+
+    def prefix(self, prompt) -> str:
+        """What the engine keeps the model to for `prompt` (`healing_prefix`, if it heals)."""
+        from desktop_app.inline.prompt import healing_prefix
+
+        return healing_prefix(prompt) if getattr(self.model, "heals", False) else ""
 
     def prompt_at(self, typed: int):
         """The engine's prompt once `typed` characters are in (None: it would not ask)."""
@@ -99,22 +113,22 @@ class Prompts:
         self.anchor = choose_anchor(before_start, before, self.anchor, len(document))
         return build_prompt(self.anchor, before_start, before)
 
-    def pieces_for(self, text: str) -> list:
-        """The model's pieces for the prompt `text`, asked once and kept."""
+    def pieces_for(self, text: str, prefix: str = "") -> list:
+        """The model's pieces for the prompt `text` kept to `prefix`, asked once and kept."""
         from desktop_app.inline.prompt import inline_request
 
-        if text not in self.pieces:
-            request = inline_request(text, self.max_tokens)
+        if (text, prefix) not in self.pieces:
+            request = inline_request(text, self.max_tokens, prefix=prefix)
             request.top_k = TOP_K
             stream = self.model.stream(request)
             try:
-                self.pieces[text] = pieces = list(stream)
+                self.pieces[text, prefix] = pieces = list(stream)
             finally:
                 stream.close()
             alternatives = getattr(pieces[0], "alternatives", ()) if pieces else ()
-            if alternatives:
+            if alternatives and not prefix:
                 self.top_k[text] = list(alternatives)
-        return self.pieces[text]
+        return self.pieces[text, prefix]
 
 
 class PassagePrompts(Prompts):
@@ -143,7 +157,7 @@ class PassagePrompts(Prompts):
         if passage:
             self.with_passage += 1
             prompt = replace(prompt, prompt=passage + "\n\n" + prompt.prompt)
-        return prompt, self.pieces_for(prompt.prompt)
+        return prompt, self.pieces_for(prompt.prompt, self.prefix(prompt))
 
 
 def suggestion(prompts: Prompts, typed: int, threshold: float) -> str:
@@ -299,7 +313,8 @@ def run(args: argparse.Namespace) -> int:
         at_threshold = (
             MIN_FIRST_PROB if args.document_threshold is None else args.document_threshold
         )
-        document = None if args.no_document else measure(prompts, at_threshold, history)
+        finish_at = args.finish_threshold
+        document = None if args.no_document else measure(prompts, at_threshold, history, finish_at)
         wall_s = time.perf_counter() - started
     finally:
         model.close()

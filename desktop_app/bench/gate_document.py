@@ -2,7 +2,9 @@
 
 At the gate's current threshold, the same prompts and pieces are judged under six policies:
 
-- `model`: the engine as it is (the baseline);
+- `model`: the model and the gate alone (the baseline);
+- `finish`: + the rest of the word being typed, alone, when the model is sure of that word
+  but not of what follows (`document_aware.finish`);
 - `words`: + completing the word being typed from the document's vocabulary, when the model
   shows nothing (`DocumentModel.complete_word`);
 - `phrases`: + the document's n-grams: the model's first word is shown when its probability
@@ -13,7 +15,7 @@ At the gate's current threshold, the same prompts and pieces are judged under si
   document (`introduces_new_fact`), unless the model is at least FACT_OVERRIDE_PROB sure;
 - `facts_cut`: the same, but cutting the suggestion just before the new fact
   (`fact_free_prefix`) instead of hiding all of it;
-- `all`: words, phrases and facts_cut together: the app's own set.
+- `all`: finish, words, phrases and facts_cut together: the app's own set.
 
 Each reports the gate's figures in both views, `invented_shown` (suggestions shown at pauses
 whose first words bring in something new to the document, whatever the policy), and for the
@@ -25,10 +27,10 @@ first token (completed from the document when they are only the start of a word)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop_app.bench.typing_script import first_word, pause_points, writer_takes
-from desktop_app.inline.document_aware import gate_prob, judged_word
+from desktop_app.inline.document_aware import FINISH_MIN_PROB, finish, gate_prob, judged_word
 from desktop_app.inline.document_counts import BOUNDARY, TOKEN
 from desktop_app.inline.document_model import DocumentModel, blend
 from desktop_app.inline.facts import FACT_OVERRIDE_PROB, fact_free_prefix, introduces_new_fact
@@ -39,6 +41,8 @@ from desktop_app.inline.prompt import evaluate
 class Policy:
     """Which document-aware parts are on."""
 
+    finish: bool = False
+    finish_at: float = FINISH_MIN_PROB  # how sure of the word being typed the model must be
     words: bool = False
     phrases: bool = False
     continue_phrases: bool = False
@@ -47,12 +51,13 @@ class Policy:
 
 VARIANTS = {
     "model": Policy(),
+    "finish": Policy(finish=True),
     "words": Policy(words=True),
     "phrases": Policy(phrases=True),
     "continue": Policy(phrases=True, continue_phrases=True),
     "facts": Policy(facts="hide"),
     "facts_cut": Policy(facts="cut"),
-    "all": Policy(words=True, phrases=True, facts="cut"),
+    "all": Policy(finish=True, words=True, phrases=True, facts="cut"),
 }
 
 
@@ -102,7 +107,7 @@ def _after_last_end(line: str) -> str:
 
 
 def suggest(prompts, docs: DocumentAt, typed: int, threshold: float, policy: Policy):
-    """(text shown, its source: "model" | "blend" | "phrase" | "word" | "") once `typed`
+    """(text shown, its source: "model" | "finish" | "blend" | "phrase" | "word" | "") once `typed`
     characters are in."""
     prompt, pieces = prompts.at(typed)
     if prompt is None:
@@ -111,6 +116,9 @@ def suggest(prompts, docs: DocumentAt, typed: int, threshold: float, policy: Pol
     verdict, text = evaluate(prompt, pieces, threshold, final=True)
     shown, source = (text, "model") if verdict in ("show", "done") and text.strip() else ("", "")
     prob = gate_prob(prompt, pieces)
+    if policy.finish and not shown:
+        shown = finish(prompt, pieces, policy.finish_at)
+        source = "finish" if shown else ""
     if policy.phrases and not shown:
         verdict, text = evaluate(prompt, pieces, 0.0, final=True)
         judged = judged_word(prompt, text) if text.strip() and prob is not None else None
@@ -147,17 +155,30 @@ def every_pause(prompts, docs, threshold, policy) -> list[tuple[str, str, str, b
     return records
 
 
-def as_writer(prompts, docs, threshold, policy) -> tuple[list, dict[str, int]]:
-    """The records at the pauses the typing replay's writer makes (as `gate.as_writer`), and
-    the characters each source saved them."""
+def as_writer(prompts, docs, threshold, policy) -> tuple[list, dict[str, int], dict]:
+    """The records at the pauses the typing replay's writer makes (as `gate.as_writer`), the
+    characters each source saved them, and each source's offers: {source: [shown, taken]},
+    counting every new suggestion shown at any keystroke, and those the writer took a word of
+    or more (an offer is the writer's chance to read it, taken or not)."""
     prompts.anchor = None
     docs.reset()
     body = prompts.body
     pauses = set(pause_points(body))
     records = []
     saved: dict[str, int] = {}
+    offers: dict[str, list[int]] = {}
+    taken_yet = False
+
+    def ask(at: int, kept: str) -> tuple[str, str]:
+        nonlocal taken_yet
+        found, source = suggest(prompts, docs, at, threshold, policy)
+        if found and found != kept:  # new, not the rest of the one before
+            offers.setdefault(source, [0, 0])[0] += 1
+            taken_yet = False
+        return found, source
+
     typed = 0
-    shown, source = suggest(prompts, docs, typed, threshold, policy)
+    shown, source = ask(typed, "")
     paused = False
     while typed < len(body):
         if paused:
@@ -169,18 +190,21 @@ def as_writer(prompts, docs, threshold, policy) -> tuple[list, dict[str, int]]:
         if how:
             typed += len(taken)
             saved[source] = saved.get(source, 0) + len(taken) - 1
+            if not taken_yet:
+                offers.setdefault(source, [0, 0])[1] += 1
+                taken_yet = True
             shown = shown[len(taken) :]
             if not shown:
-                shown, source = suggest(prompts, docs, typed, threshold, policy)
+                shown, source = ask(typed, "")
         else:
             char = body[typed]
             typed += 1
             typed_through = shown.startswith(char)
             shown = shown[1:] if typed_through else ""
             if not typed_through or not shown or char.isspace():
-                shown, source = suggest(prompts, docs, typed, threshold, policy)
+                shown, source = ask(typed, shown)
         paused = typed - 1 in pauses
-    return records, saved
+    return records, saved, offers
 
 
 def variant_figures(records, chars: int | None = None, saved: dict | None = None) -> dict:
@@ -253,19 +277,25 @@ def _whole_word(token: str, doc: DocumentModel, before: str) -> str:
     return first_word(doc.complete_word(stem, typing=False) or stem)
 
 
-def measure(prompts, threshold: float, history: str | None = None) -> dict:
+def measure(prompts, threshold: float, history: str | None = None, finish_at=None) -> dict:
     """Every variant in both views, and the alternatives, at `threshold`.
 
     `history` is all of the document before the typed body (it ends with the prompts'
     context): the app's document model knows the whole document, not just the prompt window.
     """
     docs = DocumentAt(history if history is not None else prompts.context, prompts.body)
+    finish_at = FINISH_MIN_PROB if finish_at is None else finish_at
     out: dict = {"threshold": threshold, "document_chars": len(docs.context), "variants": {}}
+    out["finish_threshold"] = finish_at
     for name, policy in VARIANTS.items():
-        writer, saved = as_writer(prompts, docs, threshold, policy)
+        policy = replace(policy, finish_at=finish_at)
+        writer, saved, offers = as_writer(prompts, docs, threshold, policy)
         out["variants"][name] = {
             "every_pause": variant_figures(every_pause(prompts, docs, threshold, policy)),
             "as_writer": variant_figures(writer, len(prompts.body), saved),
+        }
+        out["variants"][name]["as_writer"]["offers"] = {
+            source: {"shown": shown, "taken": taken} for source, (shown, taken) in offers.items()
         }
     out["alternatives"] = alternatives(prompts, docs, threshold)
     return out
@@ -282,6 +312,8 @@ def print_figures(result: dict) -> None:
         sources = ", ".join(
             f"{k} {v['correct']}/{v['shown']}" for k, v in w["shown_by_source"].items()
         )
+        taken = ", ".join(f"{k} {v['taken']}/{v['shown']}" for k, v in w["offers"].items())
+        sources += f"; offers taken: {taken}"
         print(
             f"  {name:<9} {w['coverage']:>8.2f} {w['precision']:>9.2f} {w['saved_ratio']:>6.3f}"
             f" {w['invented_shown']:>4}/{e['invented_shown']:<3}  {sources}"

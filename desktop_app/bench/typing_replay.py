@@ -171,11 +171,12 @@ class TypingReplay:
 
     # ----------------------------------------------------------------- the raw baseline
     @staticmethod
-    def _raw_latencies(model, prompts: list[str], engine) -> list[float]:
-        """Time to the first word for the same prompts, sent straight to the model."""
+    def _raw_latencies(model, prompts: list[tuple[str, str]], engine) -> list[float]:
+        """Time to the first word for the same prompts (and prefixes), sent straight to the
+        model."""
         out = []
-        for prompt in prompts:
-            request = inline_request(prompt, engine.max_tokens, engine.temperature)
+        for prompt, prefix in prompts:
+            request = inline_request(prompt, engine.max_tokens, engine.temperature, prefix=prefix)
             started = time.perf_counter()
             stream = model.stream(request)
             try:

@@ -3,6 +3,8 @@
 `DocumentAware.evaluate` is `prompt.evaluate` plus four things, in this order:
 
 - the session's own threshold (`SessionGate`) instead of the calibrated one;
+- inside a word, when the model is not sure of what follows the word but is sure of the word
+  itself (`finished_word`, at least FINISH_MIN_PROB), the rest of the word alone is shown;
 - when the model has nothing confident: its first word is still shown when its probability,
   blended with the document's share of that word after the same words (`blend`), passes the
   gate; else, inside a word of 3+ letters, the word is completed from the document's
@@ -28,6 +30,7 @@ from desktop_app.inline.facts import FACT_OVERRIDE_PROB, fact_free_prefix
 from desktop_app.inline.prompt import (
     InlinePrompt,
     evaluate,
+    finished_word,
     reaches_next_word,
     remainder,
 )
@@ -35,6 +38,10 @@ from desktop_app.inline.session_gate import SessionGate
 from models.base import Piece
 
 CONTEXT_CHARS = 300  # the document model's lookups only need the last few words
+# The model's probability of the whole word being typed, given its typed start, for the word's
+# rest to be shown alone. Chosen with `inkling bench gate` (the `finish` variant).
+FINISH_MIN_PROB = 0.6
+FINISH_MIN_CHARS = 2  # a one-letter rest saves nothing: taking it costs a key too
 VOUCH_SHARE = 0.5  # a scoreless suggestion passes where the document goes on this way this often
 VOUCH_COUNT = 2
 _FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
@@ -95,13 +102,22 @@ def judged_word(prompt: InlinePrompt, text: str) -> tuple[str, str, bool] | None
     return base, match.group(0), match.end() == len(combined)
 
 
+def finish(prompt: InlinePrompt, pieces: Sequence[Piece], min_prob: float) -> str:
+    """The rest of the word being typed, when the model is at least `min_prob` sure of it
+    and it is long enough to be worth a key ("" otherwise)."""
+    found = finished_word(prompt, pieces)
+    if found is None or len(found[0]) < FINISH_MIN_CHARS or found[1] < min_prob:
+        return ""
+    return found[0]
+
+
 class DocumentAware:
     """Judges generated pieces against the gate, the session and the open document."""
 
     def __init__(self) -> None:
         self.feed = DocumentFeed()
         self.session = SessionGate()
-        self.source = ""  # what the last shown text came from: model, blend, phrase, word
+        self.source = ""  # what the last shown text came from: model, finish, blend, word
 
     def evaluate(
         self,
@@ -118,7 +134,11 @@ class DocumentAware:
         )
         source = "model"
         if verdict == "stop":
-            verdict, text, source = self._rescue(prompt, pieces, threshold, final, doc)
+            rest = finish(prompt, pieces, FINISH_MIN_PROB if min_prob > 0 else 0.0)
+            if rest:
+                verdict, text, source = "done", rest, "finish"
+            else:
+                verdict, text, source = self._rescue(prompt, pieces, threshold, final, doc)
         if verdict not in ("show", "done") or not text.strip():
             return verdict, text
         prob = gate_prob(prompt, pieces)

@@ -5,9 +5,10 @@ snapshot of the text near the cursor, never the whole document) and paints what
 `suggestion_changed` says. Every result carries the document revision it was made for; a
 result for any other revision is dropped, never painted.
 
-Keystrokes inside one word share one model prompt (see `inline_prompt`), so the generation in
-flight is kept when the next keystroke still fits it, and a finished one is answered from the
-cache; a keystroke that needs another prompt cancels the one in flight.
+Keystrokes inside one word share one model prompt (see `inline_prompt`); a model that heals
+is also kept to the half word typed (`healing_prefix`), so each keystroke there has its own
+request. The generation in flight is kept when the next keystroke still needs the same one, and
+a finished one is answered from the cache; one that needs another cancels the one in flight.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop_app.inline.alternatives import TOP_K, WHY_PREFIX, candidates, why_quiet
+from desktop_app.inline.backoff import Backoff
 from desktop_app.inline.document_aware import DocumentAware, quiet_here
 from desktop_app.inline.generation import Job as _Job
 from desktop_app.inline.generation import run_jobs
@@ -30,6 +32,7 @@ from desktop_app.inline.prompt import (
     SuggestionContext,
     build_prompt,
     choose_anchor,
+    healing_prefix,
     inline_request,
     repeats_after,
     should_suggest,
@@ -41,8 +44,6 @@ from models.base import ModelError, Piece, TextModel
 # within one token, and the prefix cache makes each call ~20-30 ms), while any debounce adds
 # straight to the writer's wait (40 ms made p50 61 ms against 27 ms at 0).
 DEBOUNCE_MS = 0
-BACKOFF_FIRST_S = 1.0  # after a failed request, wait this long before the next one
-BACKOFF_MAX_S = 30.0  # doubling up to this
 # Joint probability of the tokens up to the first one of the next word. Chosen with
 # `inkling bench gate --chars 5000` on stretches the typing benchmark does not type (Pride and
 # Prejudice from offset 300000, the GFDL-1.3 text), in the replay writer's view, for the
@@ -85,7 +86,7 @@ class SuggestionEngine(QObject):
         self._revision = -1
         self._edit_time = time.perf_counter()
         self._current: tuple[int, str] | None = None  # revision, text shown
-        self._cache: OrderedDict[str, list[Piece]] = OrderedDict()  # model prompt -> pieces
+        self._cache: OrderedDict[tuple[str, str], list[Piece]] = OrderedDict()  # `_key` ->
         self._next_id = 0
         self._active: _Job | None = None
         self._timer = QTimer(self)
@@ -93,11 +94,7 @@ class SuggestionEngine(QObject):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._on_pause)
         self._relay = GuiRelay(self)  # worker thread -> GUI thread: (job, finished, error)
-        # A failing model (a remote server that is down) is not asked again at every word:
-        # the wait doubles from BACKOFF_FIRST_S up to BACKOFF_MAX_S, and resets on success.
-        self._backoff_s = 0.0
-        self._retry_at = 0.0
-        self._failure = ""
+        self._backoff = Backoff()  # a failing model is not asked again at every word
         self._queue: queue.Queue[_Job | None] = queue.Queue()
         self.judge = DocumentAware()  # the document's words, fact safety, the session's gate
         self._state = ""  # the last state announced, so none outlives what it reports
@@ -214,9 +211,9 @@ class SuggestionEngine(QObject):
         revision, shown = self._current
         if self._choices is None or self._choices[0] != self._current:
             prompt = self._prompt_for(self._context_provider())
-            active = self._active
-            same = active is not None and active.prompt.prompt == prompt.prompt
-            pieces = self._cache.get(prompt.prompt) or (list(active.pieces) if same else [])
+            active, key = self._active, self._key(prompt)
+            same = active is not None and active.key == key
+            pieces = self._cache.get(key) or (list(active.pieces) if same else [])
             found = candidates(prompt, pieces, shown, self.judge.feed.model)
             self._choices = (self._current, found or [shown], 0)
         self._cancel_active()  # what streams in must not replace the writer's choice
@@ -242,6 +239,11 @@ class SuggestionEngine(QObject):
         )
         return build_prompt(self._anchor, context.before_start, context.before)
 
+    def _key(self, prompt: InlinePrompt) -> tuple[str, str]:
+        """What a generation for `prompt` is asked with: the model prompt and its prefix."""
+        heals = getattr(self._model_provider(), "heals", False)
+        return prompt.prompt, healing_prefix(prompt) if heals else ""
+
     def _settle(self) -> None:
         """The status field never outlives what it reports: a suggestion, or a request."""
         waiting = self._active is not None and not self._active.prefetch
@@ -265,13 +267,14 @@ class SuggestionEngine(QObject):
             self.state_changed.emit("idle", "")
             return
         prompt = self._prompt_for(context)
-        cached = self._cache.get(prompt.prompt)
+        key = self._key(prompt)
+        cached = self._cache.get(key)
         if cached is not None:
-            self._cache.move_to_end(prompt.prompt)
+            self._cache.move_to_end(key)
             self._offer(context.revision, prompt, context.after_on_line, cached, final=True)
             return
         active = self._active
-        if active is not None and active.prompt.prompt == prompt.prompt:
+        if active is not None and active.key == key:
             # The generation in flight was asked with this very prompt: keep it, judged
             # against what the writer has typed now.
             active.prefetch = False
@@ -283,11 +286,9 @@ class SuggestionEngine(QObject):
             return
         if self._model_provider() is None:
             return
-        left = self._retry_at - time.monotonic()
-        if left > 0:
-            self.state_changed.emit(
-                "unavailable", f"{self._failure} (trying again in {left:.0f} s)"
-            )
+        waiting = self._backoff.waiting()
+        if waiting:
+            self.state_changed.emit("unavailable", waiting)
             return
         self._start(context, prompt, prefetch=False)
 
@@ -319,6 +320,7 @@ class SuggestionEngine(QObject):
         self._cancel_active()
         self._next_id += 1
         job = _Job(self._next_id, context.revision, prompt, context.after_on_line, prefetch)
+        job.prefix = self._key(prompt)[1]
         self._active = job
         self.calls += 1
         if not prefetch:
@@ -331,7 +333,7 @@ class SuggestionEngine(QObject):
             return
         text = prompt.key + shown
         ahead = build_prompt(prompt.anchor, prompt.anchor, text)
-        if ahead.prompt in self._cache or not should_suggest(text, ""):
+        if self._key(ahead) in self._cache or not should_suggest(text, ""):
             return
         context = SuggestionContext(
             self._revision, prompt.anchor + len(text), prompt.anchor, text, ""
@@ -347,7 +349,7 @@ class SuggestionEngine(QObject):
         self._current = (revision, text)
         latency = (time.perf_counter() - self._edit_time) * 1000
         if self.shown_prompts is not None:
-            self.shown_prompts.append(prompt.prompt)
+            self.shown_prompts.append(self._key(prompt))
         self.suggestion_changed.emit(revision, text)
         self.shown.emit(latency)
         self.state_changed.emit("shown", f"Shown in {latency:.0f} ms")
@@ -358,17 +360,13 @@ class SuggestionEngine(QObject):
             self._active = None
         if isinstance(error, ModelError):
             if not job.cancel.is_set():
-                self._backoff_s = min(BACKOFF_MAX_S, max(BACKOFF_FIRST_S, 2 * self._backoff_s))
-                self._retry_at = time.monotonic() + self._backoff_s
-                self._failure = str(error)
-                wait = f"trying again in {self._backoff_s:.0f} s"
-                self.state_changed.emit("unavailable", f"{self._failure} ({wait})")
+                self.state_changed.emit("unavailable", self._backoff.failed(error))
             return
         if finished and not job.cancel.is_set():
-            self._backoff_s = self._retry_at = 0.0  # the model answers again
+            self._backoff.succeeded()
         pieces = list(job.pieces)
         if finished and not job.cancel.is_set():
-            self._remember(job.prompt.prompt, pieces)
+            self._remember(job.key, pieces)
         if job.prefetch or job.cancel.is_set() or job.revision != self._revision:
             return  # a result for an older revision is never painted
         verdict = self._offer(job.revision, job.prompt, job.after_on_line, pieces, final=finished)
@@ -376,23 +374,25 @@ class SuggestionEngine(QObject):
             job.cancel.set()  # enough: nothing more will change what is shown
             if job is self._active:
                 self._active = None
-            self._remember(job.prompt.prompt, pieces)
+            self._remember(job.key, pieces)
         if (finished or verdict == "stop") and self._current is None:
             why = WHY_PREFIX + "the model has nothing here" if self._forced else ""
             self.state_changed.emit("idle", why or "No confident suggestion")
         self._settle()
 
     def _request_for(self, job: _Job):  # on the worker thread
-        request = inline_request(job.prompt.prompt, self.max_tokens, self.temperature, job.cancel)
+        request = inline_request(
+            job.prompt.prompt, self.max_tokens, self.temperature, job.cancel, job.prefix
+        )
         request.top_k = TOP_K  # the alternatives, from the same logits
         return request
 
     def _report(self, job: _Job, finished: bool, error: object) -> None:  # worker thread
         self._relay.post(self._on_job_update, job, finished, error)
 
-    def _remember(self, prompt: str, pieces: list[Piece]) -> None:
-        self._cache[prompt] = pieces
-        self._cache.move_to_end(prompt)
+    def _remember(self, key: tuple[str, str], pieces: list[Piece]) -> None:
+        self._cache[key] = pieces
+        self._cache.move_to_end(key)
         while len(self._cache) > CACHE_SIZE:
             self._cache.popitem(last=False)
 

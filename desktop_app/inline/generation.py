@@ -30,8 +30,14 @@ class Job:
     prompt: InlinePrompt  # replaced (same model prompt) when a keystroke adopts the job
     after_on_line: str
     prefetch: bool
+    prefix: str = ""  # what the model is kept to writing first (`healing_prefix`)
     cancel: threading.Event = field(default_factory=threading.Event)
     pieces: list[Piece] = field(default_factory=list)  # appended by the worker thread
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What the pieces depend on: the model prompt and the prefix."""
+        return self.prompt.prompt, self.prefix
 
 
 def run_jobs(

@@ -29,17 +29,20 @@ _PUNCT_END = re.compile(r"(?:[.!?…][\"'”’)]?|[;:—]|,)(?=\s|$)")
 _PARTIAL_WORD = re.compile(r"(?<=[ \t])[\w'’-]+$")
 _NEXT_WORD = re.compile(r"\s\S")
 _TRIGGER_AFTER = re.compile(r"[\w.,;:!?)\]\"'”’ \t-]$")
+_WORD_GOES_ON = re.compile(r"[\w'’-]*")
+_BREAKS_AT = re.compile(r"[^\w'’-]")
 
 
 STOP = ("\n",)  # a suggestion never runs past the end of its line
 
 
 def inline_request(
-    prompt: str, max_tokens: int, temperature: float = 0.0, cancel=None
+    prompt: str, max_tokens: int, temperature: float = 0.0, cancel=None, prefix: str = ""
 ) -> GenerationRequest:
     """The request for an inline continuation of `prompt`, as the engine sends it (and the
     benchmarks and `inkling check` after it): realtime, stopping at a line break, with the
-    per-token probabilities the confidence gate needs."""
+    per-token probabilities the confidence gate needs, kept to `prefix` (`healing_prefix`)
+    where the model can."""
     request = GenerationRequest(
         prompt=prompt,
         max_tokens=max_tokens,
@@ -47,6 +50,7 @@ def inline_request(
         temperature=temperature,
         priority=Priority.REALTIME,
         want_probs=True,
+        prefix=prefix,
     )
     if cancel is not None:
         request.cancel = cancel
@@ -122,6 +126,42 @@ def build_prompt(anchor: int, before_start: int, before: str) -> InlinePrompt:
         if partial and body[: partial.start()].strip():
             body = body[: partial.start()].rstrip(" \t")
     return InlinePrompt(anchor=anchor, prompt=body, typed=text[len(body) :])
+
+
+def healing_prefix(request: InlinePrompt) -> str:
+    """What the model is kept to writing first (`GenerationRequest.prefix`): the space and the
+    half-typed word inside a word; nothing at a word's end, where the gate was calibrated on
+    the model's free choice."""
+    return request.typed if request.typed.strip() else ""
+
+
+def finished_word(request: InlinePrompt, pieces: Sequence[Piece]) -> tuple[str, float] | None:
+    """Inside a word: (the rest of the word being typed, the model's probability of exactly
+    that word) once the pieces finish it; None when they do not, or cannot say.
+
+    The probability is the joint of the pieces up to the word's end: through the piece the word
+    ends in, or, when it ends between pieces, times the next piece's `break_prob` (the chance
+    that the word stopped there). With a healing backend the pieces' probabilities are
+    conditional on the half word already typed, so this is how sure the model is of the word.
+    """
+    if not request.typed.strip():
+        return None
+    generated, joint = "", 1.0
+    for piece in pieces:
+        rest = remainder(request, generated)
+        if rest is None or piece.prob is None:
+            return None
+        if rest and _BREAKS_AT.match(piece.text):  # the word ended before this piece
+            return (rest, joint * piece.break_prob) if piece.break_prob is not None else None
+        generated += piece.text
+        joint *= piece.prob
+        rest = remainder(request, generated)
+        if rest is None:
+            return None
+        word = _WORD_GOES_ON.match(rest)
+        if word.end() < len(rest):  # the word ended inside this piece
+            return rest[: word.end()], joint
+    return None
 
 
 def remainder(request: InlinePrompt, generated: str) -> str | None:

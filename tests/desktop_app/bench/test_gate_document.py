@@ -6,6 +6,7 @@ from __future__ import annotations
 from desktop_app.bench.gate import Prompts, figures
 from desktop_app.bench.gate import as_writer as gate_as_writer
 from desktop_app.bench.gate_document import DocumentAt, Policy, as_writer, measure, suggest
+from desktop_app.inline.document_aware import FINISH_MIN_PROB
 from desktop_app.inline.document_model import DocumentModel
 from models.base import Piece
 
@@ -33,7 +34,7 @@ def test_the_baseline_variant_is_the_gate_as_it_was():
     model = _Model(["and", "then"], prob=0.6)
     prompts = Prompts(model, CONTEXT, BODY, max_tokens=10)
     docs = DocumentAt(CONTEXT, BODY)
-    records, _saved = as_writer(prompts, docs, 0.33, Policy())
+    records, _saved, _offers = as_writer(prompts, docs, 0.33, Policy())
     plain = figures([(shown, word) for shown, word, *_ in records])
     assert plain == figures(gate_as_writer(prompts, 0.33))
 
@@ -81,3 +82,34 @@ def test_the_document_follows_the_typing_exactly():
         rebuilt = DocumentModel(context + body[:typed])
         assert docs.at(typed).export() == rebuilt.export(), typed
     assert docs.at(4).export() == DocumentModel(context + body[:4]).export()  # going back
+
+
+class _HealingModel:
+    """Kept to the half word: finishes it as `BODY` does, sure of it, unsure of what follows."""
+
+    heals = True
+
+    def __init__(self, body: str, prob: float) -> None:
+        self.words = {w.strip(".,") for w in body.split()}
+        self.prob = prob
+        self.prefixes: list[str] = []
+
+    def stream(self, request):
+        self.prefixes.append(request.prefix)
+        half = request.prefix.strip()
+        whole = next((w for w in sorted(self.words) if w.startswith(half)), half) if half else "x"
+        return _Stream([Piece(" " + whole, self.prob), Piece(" zz", 0.05, break_prob=0.9)])
+
+
+def test_the_model_finishes_the_word_being_typed_when_it_is_sure_of_it():
+    sure = _HealingModel(BODY, prob=0.99)  # 0.99 x 0.9 for the whole word
+    result = measure(Prompts(sure, CONTEXT, BODY, max_tokens=10), 0.33)["variants"]
+    assert result["model"]["as_writer"]["saved_ratio"] == 0  # the next word is never sure
+    assert result["finish"]["as_writer"]["saved_ratio"] > 0
+    assert result["finish"]["as_writer"]["saved_by_source"].keys() == {"finish"}
+    offers = result["finish"]["as_writer"]["offers"]["finish"]
+    assert 0 < offers["taken"] <= offers["shown"]
+    assert " smil" in sure.prefixes  # asked with the half word
+    unsure = _HealingModel(BODY, prob=0.9 * FINISH_MIN_PROB)  # x 0.9: under the threshold
+    result = measure(Prompts(unsure, CONTEXT, BODY, max_tokens=10), 0.33)["variants"]
+    assert result["finish"]["as_writer"]["saved_ratio"] == 0

@@ -16,7 +16,7 @@ from desktop_app.inline.engine import SuggestionContext, SuggestionEngine
 from desktop_app.inline.facts import introduces_new_fact
 from desktop_app.paths import models_dir
 from models.base import Piece
-from tests.desktop_app.inline.test_engine import Doc, ScriptedModel
+from tests.desktop_app.inline.test_engine import Doc, HealingModel, ScriptedModel
 
 FIRE = (
     "The Great Fire of London began on a Sunday in a bakery on Pudding Lane.\n"
@@ -90,6 +90,37 @@ def test_a_word_being_typed_is_completed_from_the_document(qtbot, make_engine):
     shown = settle(qtbot, engine, model)
     assert shown and shown[-1] == "abeth"
     assert engine.judge.source == "word"
+
+
+def test_the_word_being_typed_is_finished_when_the_model_is_sure_of_it(qtbot, make_engine):
+    """Sure of the word, unsure of what follows: the rest of the word alone is shown."""
+    text = "She came in and sat by the wind"
+    pieces = [Piece(" window", 0.9), Piece(" and", 0.1, break_prob=0.95)]
+    model = HealingModel(pieces)
+    engine = make_engine(model, Doc(text))
+    feed(qtbot, engine, text)
+    shown = settle(qtbot, engine, model)
+    assert shown and shown[-1] == "ow"
+    assert engine.judge.source == "finish"
+    assert model.requests[-1].prefix == " wind"
+
+
+def test_an_unsure_word_is_not_finished(qtbot, make_engine):
+    text = "She came in and sat by the wind"
+    pieces = [Piece(" window", 0.9), Piece(" and", 0.1, break_prob=0.5)]  # 0.45 in all
+    model = HealingModel(pieces)
+    engine = make_engine(model, Doc(text))
+    feed(qtbot, engine, text)
+    assert settle(qtbot, engine, model) == []
+
+
+def test_a_finished_word_that_makes_a_new_fact_is_not_shown(qtbot, make_engine):
+    """The writer typed "16"; "1643" is a year the document does not have."""
+    text = FIRE + "It began in 16"
+    model = HealingModel([Piece(" 1643", 0.9), Piece(".", 0.1, break_prob=0.95)])
+    engine = make_engine(model, Doc(text))
+    feed(qtbot, engine, text)
+    assert settle(qtbot, engine, model) == []
 
 
 def test_the_model_is_kept_when_it_agrees_with_the_document(qtbot, make_engine):

@@ -59,6 +59,12 @@ class ScriptedModel:
         pass
 
 
+class HealingModel(ScriptedModel):
+    """A scripted model that says it keeps its text to `GenerationRequest.prefix`."""
+
+    heals = True
+
+
 class Doc:
     """A stand-in for the editor's text: what the context provider reads."""
 
@@ -162,6 +168,28 @@ def test_keystrokes_inside_a_word_share_one_call(qtbot, make_engine):
     assert [r.prompt for r in model.requests].count("It makes me") == 1
 
 
+def test_a_healing_model_is_asked_at_each_keystroke_inside_a_word(qtbot, make_engine):
+    """Each half word is its own request (kept to it); a repeated one comes from the cache."""
+    model = HealingModel([Piece(" wonder", 0.9), Piece(" at", 0.9), Piece(" it", 0.9)])
+    doc = Doc("It makes me w")
+    engine = make_engine(model, doc)
+    edit_and_settle(qtbot, engine, 1)
+    for revision, letter in enumerate("on", start=2):
+        doc.text += letter
+        doc.revision = revision
+        engine.note_edit(revision)
+        qtbot.waitUntil(engine.idle, timeout=5000)
+    asked = [r.prefix for r in model.requests if r.prompt == "It makes me"]
+    assert asked == [" w", " wo", " won"]
+    assert engine._current[1] == "der at it"
+    doc.text = doc.text[:-1]  # the writer takes the "n" back: answered from the cache
+    doc.revision = 4
+    engine.note_edit(4)
+    qtbot.waitUntil(engine.idle, timeout=5000)
+    assert [r.prefix for r in model.requests if r.prompt == "It makes me"] == asked
+    assert engine._current[1] == "nder at it"
+
+
 def test_typing_through_keeps_the_rest_without_a_request(qtbot, make_engine):
     model = ScriptedModel([Piece(" the", 0.9), Piece(" mat", 0.9), Piece(" and", 0.9)])
     doc = Doc("The cat sat on the")
@@ -256,7 +284,7 @@ def test_a_failing_model_is_not_asked_again_at_every_word(qtbot, make_engine):
         qtbot.waitUntil(lambda r=revision: engine.idle(), timeout=5000)
     assert len(model.requests) == 1  # no new request for every word
     assert "trying again in" in states[-1][1]
-    engine._retry_at = 0.0  # the wait is over (the clock is not the point of this test)
+    engine._backoff.retry_at = 0.0  # the wait is over (the clock is not the point of this test)
     engine.note_edit(12)
     qtbot.waitUntil(lambda: len(model.requests) == 2, timeout=5000)
     qtbot.waitUntil(lambda: "trying again in 2 s" in states[-1][1], timeout=5000)  # doubled

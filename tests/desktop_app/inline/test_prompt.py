@@ -9,6 +9,8 @@ from desktop_app.inline.prompt import (
     choose_anchor,
     cut_at_clause,
     evaluate,
+    finished_word,
+    healing_prefix,
     is_finished,
     remainder,
     repeats_after,
@@ -125,3 +127,42 @@ def test_pieces_without_probabilities_are_not_shown_unless_vouched_for():
     assert shown[0] in ("show", "done") and shown[1].startswith("river")
     scored = [Piece(" river", 0.9), Piece(" and", 0.8), Piece(" back", 0.9)]
     assert evaluate(request, scored, 0.33, final=True)[0] in ("show", "done")
+
+
+def test_the_prefix_to_heal_is_the_half_word_only():
+    assert healing_prefix(build_prompt(0, 0, "It makes me won")) == " won"
+    assert healing_prefix(build_prompt(0, 0, "It makes me ")) == ""  # the gate's free choice
+    assert healing_prefix(build_prompt(0, 0, "It makes me")) == " me"  # it may still grow
+    assert healing_prefix(build_prompt(0, 0, "It makes me,")) == ""
+
+
+def test_a_finished_word_and_the_odds_of_exactly_that_word():
+    prompt = build_prompt(0, 0, "I shall tell Eliz")
+    # It ends between pieces: times the chance that the word stopped there.
+    pieces = [Piece(" Eliz", 0.9), Piece("abeth", 0.8), Piece(" at", 0.1, break_prob=0.5)]
+    rest, prob = finished_word(prompt, pieces)
+    assert rest == "abeth" and abs(prob - 0.9 * 0.8 * 0.5) < 1e-9
+    # It ends inside a piece: the piece's own odds.
+    rest, prob = finished_word(prompt, [Piece(" Elizabeth,", 0.7)])
+    assert rest == "abeth" and abs(prob - 0.7) < 1e-9
+    # The possessive goes on with the word.
+    assert (
+        finished_word(
+            prompt, [Piece(" Elizabeth", 0.7), Piece("'s", 0.5), Piece(".", 0.9, break_prob=0.9)]
+        )[0]
+        == "abeth's"
+    )
+
+
+def test_no_finished_word_where_the_pieces_cannot_say():
+    prompt = build_prompt(0, 0, "I shall tell Eliz")
+    assert finished_word(prompt, [Piece(" Elizabeth", 0.9)]) is None  # not ended yet
+    assert (
+        finished_word(prompt, [Piece(" Elizabeth", 0.9), Piece(" at", 0.2)]) is None
+    )  # no break odds
+    assert finished_word(prompt, [Piece(" Jane", 0.9), Piece(" at", 0.2, break_prob=0.9)]) is None
+    assert finished_word(prompt, [Piece(" Elizabeth"), Piece(" at", break_prob=0.9)]) is None
+    at_word_end = build_prompt(0, 0, "I shall tell ")
+    assert (
+        finished_word(at_word_end, [Piece(" Jane", 0.9), Piece(",", 0.9, break_prob=0.9)]) is None
+    )
