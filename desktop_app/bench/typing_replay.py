@@ -45,6 +45,7 @@ class TypingReplay:
         self._i = 0
         self._pause: PauseRecord | None = None
         self._done = False
+        self._offer_taken = True  # the suggestion on screen was already taken from
 
     def run(self) -> dict:
         """Open the window, type everything, and return the figures."""
@@ -107,6 +108,12 @@ class TypingReplay:
             "correct_at_pauses": len(correct),
             "shown": len(results.latencies),
             "accepted": results.accepted,
+            # Of every suggestion shown (at any keystroke), the share the writer took from.
+            "offers_taken_share": results.offers_taken / len(results.latencies)
+            if results.latencies
+            else None,
+            # Pauses where the writer saw a suggestion whose first word was wrong.
+            "wrong_per_pause": (len(shown) - len(correct)) / len(pauses) if pauses else None,
             "saved_chars": results.saved_chars,
             "saved_ratio": results.saved_chars / len(self.body) if self.body else 0.0,
             "invented_shown": results.invented_shown,
@@ -126,6 +133,7 @@ class TypingReplay:
     # ----------------------------------------------------------------- the simulated writer
     def _on_painted(self, latency_ms: float) -> None:
         self.results.latencies.append(latency_ms)
+        self._offer_taken = False  # a new suggestion
         if self._pause is not None and self._pause.latency_ms is None:
             self._pause.latency_ms = latency_ms
 
@@ -150,6 +158,9 @@ class TypingReplay:
             QTest.keyClick(editor, Qt.Key.Key_Right, Qt.KeyboardModifier.ControlModifier)
         if taken:
             self.results.accepted += 1
+            if not self._offer_taken:
+                self.results.offers_taken += 1
+                self._offer_taken = True
             self.results.saved_chars += len(taken) - 1
             self._i += len(taken)
         else:

@@ -105,3 +105,4 @@ class Results:
     accepted: int = 0
     calls: int = 0
     invented_shown: int = 0  # shown at a pause, bringing in a number, date or name new to the text
+    offers_taken: int = 0  # suggestions shown that the writer took a word of or more

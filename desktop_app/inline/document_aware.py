@@ -39,7 +39,9 @@ from models.base import Piece
 
 CONTEXT_CHARS = 300  # the document model's lookups only need the last few words
 # The model's probability of the whole word being typed, given its typed start, for the word's
-# rest to be shown alone. Chosen with `inkling bench gate` (the `finish` variant).
+# rest to be shown alone. Chosen with `inkling bench gate --chars 2500 --finish-threshold P`
+# on held-out Austen (from offset 300000), `finish` variant: saved_ratio 0.305 at 0.5, 0.285
+# at 0.6 (141 of its 170 offers taken), 0.262 at 0.7, against 0.161 for the model alone.
 FINISH_MIN_PROB = 0.6
 FINISH_MIN_CHARS = 2  # a one-letter rest saves nothing: taking it costs a key too
 VOUCH_SHARE = 0.5  # a scoreless suggestion passes where the document goes on this way this often

@@ -16,7 +16,6 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -25,7 +24,7 @@ from desktop_app.inline.alternatives import TOP_K, WHY_PREFIX, candidates, why_q
 from desktop_app.inline.backoff import Backoff
 from desktop_app.inline.document_aware import DocumentAware, quiet_here
 from desktop_app.inline.generation import Job as _Job
-from desktop_app.inline.generation import run_jobs
+from desktop_app.inline.generation import PieceCache, run_jobs
 from desktop_app.inline.prompt import (
     WINDOW_MAX_CHARS,
     InlinePrompt,
@@ -86,7 +85,7 @@ class SuggestionEngine(QObject):
         self._revision = -1
         self._edit_time = time.perf_counter()
         self._current: tuple[int, str] | None = None  # revision, text shown
-        self._cache: OrderedDict[tuple[str, str], list[Piece]] = OrderedDict()  # `_key` ->
+        self._cache = PieceCache(CACHE_SIZE)  # by `_key`
         self._next_id = 0
         self._active: _Job | None = None
         self._timer = QTimer(self)
@@ -270,11 +269,14 @@ class SuggestionEngine(QObject):
         key = self._key(prompt)
         cached = self._cache.get(key)
         if cached is not None:
-            self._cache.move_to_end(key)
             self._offer(context.revision, prompt, context.after_on_line, cached, final=True)
             return
+        fitting = self._cache.fitting(prompt, key[1])
+        after = context.after_on_line
+        if fitting and self._offer(context.revision, prompt, after, fitting, True) != "stop":
+            return
         active = self._active
-        if active is not None and active.key == key:
+        if active is not None and (active.key == key or active.serves(prompt, key[1])):
             # The generation in flight was asked with this very prompt: keep it, judged
             # against what the writer has typed now.
             active.prefetch = False
@@ -366,7 +368,7 @@ class SuggestionEngine(QObject):
             self._backoff.succeeded()
         pieces = list(job.pieces)
         if finished and not job.cancel.is_set():
-            self._remember(job.key, pieces)
+            self._cache.remember(job.key, pieces)
         if job.prefetch or job.cancel.is_set() or job.revision != self._revision:
             return  # a result for an older revision is never painted
         verdict = self._offer(job.revision, job.prompt, job.after_on_line, pieces, final=finished)
@@ -374,8 +376,12 @@ class SuggestionEngine(QObject):
             job.cancel.set()  # enough: nothing more will change what is shown
             if job is self._active:
                 self._active = None
-            self._remember(job.key, pieces)
+            self._cache.remember(job.key, pieces)
         if (finished or verdict == "stop") and self._current is None:
+            if job.prefix != self._key(job.prompt)[1]:  # made for less of the word: ask anew
+                self._decide()
+                self._settle()
+                return
             why = WHY_PREFIX + "the model has nothing here" if self._forced else ""
             self.state_changed.emit("idle", why or "No confident suggestion")
         self._settle()
@@ -389,12 +395,6 @@ class SuggestionEngine(QObject):
 
     def _report(self, job: _Job, finished: bool, error: object) -> None:  # worker thread
         self._relay.post(self._on_job_update, job, finished, error)
-
-    def _remember(self, key: tuple[str, str], pieces: list[Piece]) -> None:
-        self._cache[key] = pieces
-        self._cache.move_to_end(key)
-        while len(self._cache) > CACHE_SIZE:
-            self._cache.popitem(last=False)
 
 
 __all__ = ["SuggestionContext", "SuggestionEngine", "WINDOW_MAX_CHARS"]

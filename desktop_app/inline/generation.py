@@ -10,10 +10,11 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from desktop_app.inline.prompt import InlinePrompt
+from desktop_app.inline.prompt import InlinePrompt, remainder
 from models.base import Cancelled, GenerationRequest, ModelError, Piece, TextModel
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,60 @@ class Job:
     def key(self) -> tuple[str, str]:
         """What the pieces depend on: the model prompt and the prefix."""
         return self.prompt.prompt, self.prefix
+
+    def serves(self, prompt: InlinePrompt, prefix: str) -> bool:
+        """True when this generation, kept to a shorter start of `prefix`, still agrees with
+        what is typed now: it can answer `prompt` without a new request."""
+        return bool(
+            self.prefix
+            and self.prompt.prompt == prompt.prompt
+            and prefix.startswith(self.prefix)
+            and agrees(prompt, self.pieces)
+        )
+
+
+def agrees(prompt: InlinePrompt, pieces: list[Piece]) -> bool:
+    """True when `pieces` do not contradict what the writer typed after the prompt."""
+    return remainder(prompt, "".join(piece.text for piece in pieces)) is not None
+
+
+class PieceCache:
+    """Finished generations by (model prompt, prefix): the most recent `size` of them.
+
+    Inside a word each keystroke has its own prefix, but a generation kept to a shorter start
+    of the half word often still fits what was typed since (`fitting`). Its probabilities are
+    conditional on less than a new one's would be, so the gate judges it more strictly, never
+    less: where it shows something, no new request is needed.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[str, str], list[Piece]] = OrderedDict()
+
+    def __contains__(self, key: tuple[str, str]) -> bool:
+        return key in self._entries
+
+    def get(self, key: tuple[str, str]) -> list[Piece] | None:
+        """The pieces asked with exactly `key`, if kept."""
+        pieces = self._entries.get(key)
+        if pieces is not None:
+            self._entries.move_to_end(key)
+        return pieces
+
+    def fitting(self, prompt: InlinePrompt, prefix: str) -> list[Piece] | None:
+        """The pieces of the longest shorter start of `prefix` that still agree with `prompt`."""
+        for size in range(len(prefix) - 1, 1, -1):
+            pieces = self._entries.get((prompt.prompt, prefix[:size]))
+            if pieces is not None and agrees(prompt, pieces):
+                return pieces
+        return None
+
+    def remember(self, key: tuple[str, str], pieces: list[Piece]) -> None:
+        """Keep `pieces` under `key`, dropping the oldest beyond the size."""
+        self._entries[key] = pieces
+        self._entries.move_to_end(key)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
 
 
 def run_jobs(
