@@ -183,16 +183,18 @@ class TypingReplay:
     # ----------------------------------------------------------------- the raw baseline
     @staticmethod
     def _raw_latencies(model, prompts: list[tuple[str, str]], engine) -> list[float]:
-        """Time to the first word for the same prompts (and prefixes), sent straight to the
-        model."""
+        """Time to the first suggested text for the same prompts (and prefixes), sent
+        straight to the model: the first piece that goes beyond the half word typed."""
         out = []
         for prompt, prefix in prompts:
             request = inline_request(prompt, engine.max_tokens, engine.temperature, prefix=prefix)
             started = time.perf_counter()
             stream = model.stream(request)
+            written = ""
             try:
                 for piece in stream:
-                    if piece.text.strip():
+                    written += piece.text
+                    if written[len(prefix) :].strip():
                         out.append((time.perf_counter() - started) * 1000)
                         break
             finally:

@@ -10,7 +10,7 @@ it. This is what Copilot and the guidance library call token healing.
 
 `Vocabulary` holds every token's bytes, sorted so the agreeing tokens of any prefix are a few
 binary searches, plus which tokens begin a new word (`Piece.break_prob`). It is read once per
-model on the owner thread, after its first answer (~0.3 s for Gemma 3's 262,144 tokens).
+model on the owner thread while the model loads (0.3-0.7 s for Gemma 3's 262,144 tokens).
 """
 
 from __future__ import annotations
