@@ -6,9 +6,9 @@ snapshot of the text near the cursor, never the whole document) and paints what
 result for any other revision is dropped, never painted.
 
 Keystrokes inside one word share one model prompt (see `inline_prompt`); a model that heals
-is also kept to the half word typed (`healing_prefix`), so each keystroke there has its own
-request. The generation in flight is kept when the next keystroke still needs the same one, and
-a finished one is answered from the cache; one that needs another cancels the one in flight.
+is also kept to the half word typed (`healing_prefix`). A generation, in flight or finished,
+answers each keystroke it still fits (even one kept to less of the word: `Job.serves`,
+`PieceCache.fitting`); a keystroke it does not fit cancels it and asks anew.
 """
 
 from __future__ import annotations
