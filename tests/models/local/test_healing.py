@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 
-from models import registry
 from models.base import GenerationRequest, Priority
 from models.local.healing import StepLogits, Vocabulary, begins_word_break
 from models.local.model import LocalModel
@@ -91,14 +87,6 @@ PROMPT = (
     "Elizabeth walked to the window. Elizabeth had not slept, and when her sister came in she "
     "found Elizabeth still dressed. Jane sat beside her and took her hand, and"
 )
-
-
-@pytest.fixture(scope="module")
-def gemma():
-    path = registry.bundled_path(registry.GEMMA_ID, Path(os.environ["INKLING_MODELS_DIR"]))
-    model = LocalModel(path, n_ctx=1024, name="Gemma 3 270M")
-    yield model
-    model.close()
 
 
 def _run(model: LocalModel, prefix: str = "", top_k: int = 0):

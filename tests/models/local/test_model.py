@@ -26,14 +26,6 @@ PROSE = (
 
 
 @pytest.fixture(scope="module")
-def gemma():
-    path = registry.bundled_path(registry.GEMMA_ID, Path(os.environ["INKLING_MODELS_DIR"]))
-    model = LocalModel(path, n_ctx=2048, name="Gemma 3 270M")
-    yield model
-    model.close()
-
-
-@pytest.fixture(scope="module")
 def smollm2(tmp_path_factory):
     path = registry.bundled_path(registry.SMOLLM2_ID, tmp_path_factory.mktemp("unused"))
     model = LocalModel(path, n_ctx=2048, name="SmolLM2")
