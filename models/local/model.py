@@ -115,7 +115,7 @@ class LocalModel:
         """The context size (prompt plus output) the model was opened with."""
         return self._n_ctx
 
-    heals = True  # honours `GenerationRequest.prefix` (see `healing`), once its vocabulary is read
+    heals = True  # honours `GenerationRequest.prefix` (see `healing`)
 
     def count_tokens(self, text: str) -> int:
         """Exact token count with the model's tokenizer (any thread but the GUI's; see
@@ -292,7 +292,7 @@ class LocalModel:
                 "temperature": request.temperature,
                 "repeat_penalty": 1.0,
                 "stream": True,
-                "logits_processor": LogitsProcessorList([self._step_logits(job)]),
+                "logits_processor": self._step_logits(job, LogitsProcessorList),
             }
             if request.seed is not None:
                 options["seed"] = request.seed
@@ -338,11 +338,13 @@ class LocalModel:
             timings.total_ms = (time.perf_counter() - job.created) * 1000
         job.out.put(outcome)
 
-    def _step_logits(self, job: Job) -> StepLogits:
-        """The job's logits processor: its prefix constraint, and its probabilities' logits."""
+    def _step_logits(self, job: Job, processors):
+        """The job's logits processors (prefix, probabilities), or None if it needs neither."""
+        if not job.request.want_probs and not job.request.prefix:
+            return None
         job.breaks = self._vocabulary.breaks if self._vocabulary is not None else None
         keep = job.keep_logits if job.request.want_probs else None
-        return StepLogits(self._vocabulary, job.request.prefix, keep)
+        return processors([StepLogits(self._vocabulary, job.request.prefix, keep)])
 
     def _enter_lane(self, lane: Priority) -> None:
         """Make the context hold `lane`'s tokens, parking the other lane's KV cache."""
