@@ -146,10 +146,9 @@ def finished_word(request: InlinePrompt, pieces: Sequence[Piece]) -> tuple[str, 
     """
     if not request.typed.strip():
         return None
-    generated, joint = "", 1.0
+    generated, joint, rest = "", 1.0, ""
     for piece in pieces:
-        rest = remainder(request, generated)
-        if rest is None or piece.prob is None:
+        if piece.prob is None:
             return None
         if rest and _BREAKS_AT.match(piece.text):  # the word ended before this piece
             return (rest, joint * piece.break_prob) if piece.break_prob is not None else None

@@ -178,8 +178,7 @@ class LocalModel:
         self.load_seconds = time.perf_counter() - started
         self._eog = lambda token: bool(llama_cpp.llama_vocab_is_eog(llm._model.vocab, token))
         self._install_hooks(llm)
-        # Read here, while nobody waits for the model, not while the writer types (0.3-0.7 s).
-        self._vocabulary = Vocabulary.of(llm)
+        self._vocabulary = Vocabulary.of(llm)  # now, not while the writer types (0.3-0.7 s)
         self.threads = ThreadDial(llm, self.n_threads)
         self._llm = llm
         log.info("loaded %s in %.2f s (%d threads)", self._name, self.load_seconds, self.n_threads)
@@ -286,13 +285,14 @@ class LocalModel:
         try:
             from llama_cpp import LogitsProcessorList
 
+            step = self._step_logits(job)
             options = {
                 "max_tokens": max(1, request.max_tokens),
                 "stop": [stop for stop in request.stop if stop],
                 "temperature": request.temperature,
                 "repeat_penalty": 1.0,
                 "stream": True,
-                "logits_processor": self._step_logits(job, LogitsProcessorList),
+                "logits_processor": LogitsProcessorList([step]) if step else None,
             }
             if request.seed is not None:
                 options["seed"] = request.seed
@@ -338,13 +338,13 @@ class LocalModel:
             timings.total_ms = (time.perf_counter() - job.created) * 1000
         job.out.put(outcome)
 
-    def _step_logits(self, job: Job, processors):
-        """The job's logits processors (prefix, probabilities), or None if it needs neither."""
+    def _step_logits(self, job: Job) -> StepLogits | None:
+        """The job's logits processor (prefix, probabilities), or None if it needs neither."""
         if not job.request.want_probs and not job.request.prefix:
             return None
         job.breaks = self._vocabulary.breaks if self._vocabulary is not None else None
         keep = job.keep_logits if job.request.want_probs else None
-        return processors([StepLogits(self._vocabulary, job.request.prefix, keep)])
+        return StepLogits(self._vocabulary, job.request.prefix, keep)
 
     def _enter_lane(self, lane: Priority) -> None:
         """Make the context hold `lane`'s tokens, parking the other lane's KV cache."""
