@@ -68,6 +68,28 @@ def test_the_dialect_is_guessed_from_the_documents_own_spellings(proofreader):
     assert _covering(proofreader.lint_paragraph(text, settings=forced), text, "colour")
 
 
+def test_each_dialect_keeps_its_own_linter_and_its_own_rules(proofreader):
+    # A dialect change builds another Linter rather than calling Harper's dialect setter, which
+    # holds the GIL while it drops the old linter's caches (the GUI froze when the guess flipped).
+    american = ProofreadSettings(dialect="american")
+    british = ProofreadSettings(dialect="british")
+    british_quiet = ProofreadSettings(dialect="british", rules=(("SpellCheck", False),))
+
+    def flagged(settings, n):  # a new sentence each time, so Harper runs (no cached lints)
+        text = f"They liked the colour of the libary {'and ' * n}so much."
+        issues = proofreader.lint_paragraph(text, settings=settings)
+        return {word for word in ("colour", "libary") if _covering(issues, text, word)}
+
+    assert flagged(american, 0) == {"colour", "libary"}
+    assert flagged(british, 0) == {"libary"}
+    american_linter = proofreader._linters["american"]
+    assert flagged(british_quiet, 1) == set()
+    assert flagged(american, 1) == {"colour", "libary"}  # the British rules stay British
+    assert flagged(british, 2) == {"libary"}
+    assert proofreader._linters["american"] is american_linter
+    assert proofreader._linters["british"] is not american_linter
+
+
 def test_style_advice_is_off_by_default_and_can_be_switched_on(proofreader):
     text = "This is a sentence.  And here is another one -- with a dash."
     assert not proofreader.lint_paragraph(text)
