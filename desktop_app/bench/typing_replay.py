@@ -23,10 +23,23 @@ from desktop_app.bench.typing_script import (
     Results,
     Step,
     first_word,
+    pause_points,
     writer_takes,
 )
-from desktop_app.inline.prompt import inline_request
+from desktop_app.inline.prompt import evaluate, inline_request
 from desktop_app.perf import percentile
+
+
+def _every_point(pauses: int, shown: int, correct: int, passed: int) -> dict:
+    """Coverage and precision over every pause point of the typed text."""
+    points, shown_all, correct_all = pauses + passed, shown + passed, correct + passed
+    return {
+        "points_passed_in_takes": passed,
+        "coverage_every_point": shown_all / points if points else 0.0,
+        "precision_every_point": correct_all / shown_all if shown_all else 0.0,
+        "coverage_every_point_ci95": wilson_interval(shown_all, points),
+        "precision_every_point_ci95": wilson_interval(correct_all, shown_all),
+    }
 
 
 class TypingReplay:
@@ -46,6 +59,7 @@ class TypingReplay:
         self._pause: PauseRecord | None = None
         self._done = False
         self._offer_taken = True  # the suggestion on screen was already taken from
+        self._points = set(pause_points(body))
 
     def run(self) -> dict:
         """Open the window, type everything, and return the figures."""
@@ -85,25 +99,34 @@ class TypingReplay:
 
         results = self.results
         shown_prompts = list(engine.shown_prompts)
-        raw = self._raw_latencies(host.model("inline"), shown_prompts, engine)
+        raw_first, raw = self._raw_latencies(host.model("inline"), shown_prompts, engine)
         pauses = results.pauses
         shown = [p for p in pauses if p.shown]
         correct = [p for p in shown if first_word(p.shown) == p.next_word]
         app_p50 = percentile(results.latencies, 0.5)
         raw_p50 = percentile(raw, 0.5)
+        raw_first_p50 = percentile(raw_first, 0.5)
         figures = {
             "latency_p50_ms": app_p50,
             "latency_p95_ms": percentile(results.latencies, 0.95),
             "latency_max_ms": max(results.latencies) if results.latencies else None,
+            # The raw model's time to what the app needed before it could show anything.
             "raw_p50_ms": raw_p50,
             "raw_p95_ms": percentile(raw, 0.95),
             "app_raw_ratio": (app_p50 / raw_p50) if app_p50 and raw_p50 else None,
+            # ... and to its first text beyond the half word (less than the app can judge).
+            "raw_first_p50_ms": raw_first_p50,
+            "app_raw_first_ratio": (app_p50 / raw_first_p50) if app_p50 and raw_first_p50 else None,
             "pauses": len(pauses),
             "coverage": len(shown) / len(pauses) if pauses else 0.0,
             "precision": len(correct) / len(shown) if shown else 0.0,
             # How far the two shares could move on other text of the same kind (95%).
             "coverage_ci95": wilson_interval(len(shown), len(pauses)),
             "precision_ci95": wilson_interval(len(correct), len(shown)),
+            # Every pause point of the text, as `bench gate`'s every-pause view counts them: the
+            # writer's pauses, and the points passed inside a suggestion taken (a right next
+            # word was shown there). The writer's pauses alone leave out what Tab consumed.
+            **_every_point(len(pauses), len(shown), len(correct), results.passed_in_takes),
             "shown_at_pauses": len(shown),
             "correct_at_pauses": len(correct),
             "shown": len(results.latencies),
@@ -162,6 +185,8 @@ class TypingReplay:
                 self.results.offers_taken += 1
                 self._offer_taken = True
             self.results.saved_chars += len(taken) - 1
+            span = range(self._i, self._i + len(taken))
+            self.results.passed_in_takes += sum(1 for i in span if i in self._points)
             self._i += len(taken)
         else:
             type_char(editor, self.body[self._i])
@@ -182,21 +207,33 @@ class TypingReplay:
 
     # ----------------------------------------------------------------- the raw baseline
     @staticmethod
-    def _raw_latencies(model, prompts: list[tuple[str, str]], engine) -> list[float]:
-        """Time to the first suggested text for the same prompts (and prefixes), sent
-        straight to the model: the first piece that goes beyond the half word typed."""
-        out = []
+    def _raw_latencies(model, prompts: list[tuple], engine) -> tuple[list[float], list[float]]:
+        """The same prompts (and prefixes) sent straight to the model: (ms to the first text
+        that goes beyond the half word typed, ms to the first text the app's rules can judge).
+
+        The second is the raw model doing what the app waited for before it showed anything:
+        at a word's end that is the first token; inside a word, the word's end and the first
+        token after it (`prompt.evaluate` with no gate).
+        """
+        first, judged = [], []
         for prompt, prefix in prompts:
-            request = inline_request(prompt, engine.max_tokens, engine.temperature, prefix=prefix)
+            request = inline_request(
+                prompt.prompt, engine.max_tokens, engine.temperature, prefix=prefix
+            )
             started = time.perf_counter()
             stream = model.stream(request)
-            written = ""
+            pieces, written, seen = [], "", False
             try:
                 for piece in stream:
+                    pieces.append(piece)
                     written += piece.text
-                    if written[len(prefix) :].strip():
-                        out.append((time.perf_counter() - started) * 1000)
+                    elapsed = (time.perf_counter() - started) * 1000
+                    if not seen and written[len(prefix) :].strip():
+                        first.append(elapsed)
+                        seen = True
+                    if evaluate(prompt, pieces, 0.0)[0] in ("show", "done", "stop"):
+                        judged.append(elapsed)
                         break
             finally:
                 stream.close()
-        return out
+        return first, judged

@@ -106,3 +106,6 @@ class Results:
     calls: int = 0
     invented_shown: int = 0  # shown at a pause, bringing in a number, date or name new to the text
     offers_taken: int = 0  # suggestions shown that the writer took a word of or more
+    # Pause points of the text the writer went past inside a suggestion they took (Tab or
+    # Ctrl+Right): a right next word was on screen there, but no pause is recorded.
+    passed_in_takes: int = 0

@@ -80,7 +80,7 @@ class SuggestionEngine(QObject):
         self.max_tokens = MAX_TOKENS
         self.temperature = 0.0
         self.calls = 0  # model calls started (the benchmark reports calls per pause)
-        self.shown_prompts: list[str] | None = None  # the benchmark records prompts shown
+        self.shown_prompts: list | None = None  # the benchmark records (prompt, prefix) shown
         self._anchor: int | None = None
         self._revision = -1
         self._edit_time = time.perf_counter()
@@ -351,7 +351,7 @@ class SuggestionEngine(QObject):
         self._current = (revision, text)
         latency = (time.perf_counter() - self._edit_time) * 1000
         if self.shown_prompts is not None:
-            self.shown_prompts.append(self._key(prompt))
+            self.shown_prompts.append((prompt, self._key(prompt)[1]))
         self.suggestion_changed.emit(revision, text)
         self.shown.emit(latency)
         self.state_changed.emit("shown", f"Shown in {latency:.0f} ms")

@@ -70,6 +70,10 @@ def test_short_real_run_reports_every_figure(tmp_path):
         "latency_max_ms",
         "raw_p50_ms",
         "app_raw_ratio",
+        "raw_first_p50_ms",
+        "app_raw_first_ratio",
+        "coverage_every_point",
+        "precision_every_point",
         "pauses",
         "coverage",
         "precision",
@@ -86,4 +90,11 @@ def test_short_real_run_reports_every_figure(tmp_path):
     assert low <= figures["coverage"] <= high
     assert figures["shown_at_pauses"] == round(figures["coverage"] * figures["pauses"])
     assert 0.0 <= figures["coverage"] <= 1.0
+    # Points passed inside a taken suggestion had a right next word shown: they add to both.
+    passed = figures["points_passed_in_takes"]
+    assert figures["coverage_every_point"] == pytest.approx(
+        (figures["shown_at_pauses"] + passed) / (figures["pauses"] + passed)
+    )
+    if figures["shown_at_pauses"]:
+        assert figures["precision_every_point"] >= figures["precision"]
     assert "Typing benchmark" in stdout
